@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Run every Census test on a Debian 12 machine: installs the Debian packages
+# the tests use (with sudo when not root), then the whole workspace's tests.
+# This is the README's test command; .ci/run calls it too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests need: iproute2 (`ip -j addr` for the live
+# comparison), procps/coreutils (nproc, df).
+pkgs=(iproute2 procps coreutils)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+cargo test --workspace --locked "$@"
