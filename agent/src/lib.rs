@@ -2,11 +2,16 @@
 //! [`Probe`] and returns one [`HostReport`]. The `census-agent` binary and the
 //! collector (which inventories its own host in-process) both call it.
 //!
-//! The agent never sends packets except to its collector; collection itself
-//! only reads local state.
+//! The agent never sends packets except to its collector ([`transport`]);
+//! collection itself only reads local state. [`run`] is the service loop,
+//! [`spool`] keeps what the collector has not acknowledged yet.
 
+pub mod config;
 pub mod facets;
 pub mod probe;
+pub mod run;
+pub mod spool;
+pub mod transport;
 
 use census_shared::HostReport;
 use census_shared::report::AgentInfo;

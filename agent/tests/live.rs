@@ -12,20 +12,36 @@ fn live_report() -> HostReport {
         .arg("collect")
         .output()
         .expect("run census-agent");
-    assert!(out.status.success(), "census-agent failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "census-agent failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     HostReport::from_json(&out.stdout).expect("valid report")
 }
 
 fn sh(cmd: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(cmd).args(args).env("LC_ALL", "C").output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = Command::new(cmd)
+        .args(args)
+        .env("LC_ALL", "C")
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 #[test]
 fn software_matches_dpkg_query() {
-    let Some(listing) = sh("dpkg-query", &["-W", "-f=${Package}:${Architecture}\t${Status}\n"]) else {
+    let Some(listing) = sh(
+        "dpkg-query",
+        &["-W", "-f=${Package}:${Architecture}\t${Status}\n"],
+    ) else {
         // Not a dpkg system: the fixture tests cover the other package managers.
-        assert!(!std::path::Path::new("/var/lib/dpkg/status").exists(), "dpkg status exists but dpkg-query failed");
+        assert!(
+            !std::path::Path::new("/var/lib/dpkg/status").exists(),
+            "dpkg status exists but dpkg-query failed"
+        );
         return;
     };
     let want: BTreeSet<String> = listing
@@ -41,7 +57,14 @@ fn software_matches_dpkg_query() {
         .map(|p| format!("{}:{}", p.name, p.arch.as_deref().unwrap_or("")))
         .collect();
     assert!(!want.is_empty());
-    assert_eq!(got.len(), r.software.iter().filter(|p| p.source == SoftwareSource::Dpkg).count(), "duplicates");
+    assert_eq!(
+        got.len(),
+        r.software
+            .iter()
+            .filter(|p| p.source == SoftwareSource::Dpkg)
+            .count(),
+        "duplicates"
+    );
     assert_eq!(got, want);
 }
 
@@ -53,22 +76,41 @@ fn interfaces_and_addresses_match_ip_addr() {
     let mut want_macs = BTreeSet::new();
     for l in &links {
         let name = l["ifname"].as_str().unwrap().to_string();
-        if let Some(mac) = l["address"].as_str().filter(|m| l["link_type"] == "ether" && *m != "00:00:00:00:00:00") {
+        if let Some(mac) = l["address"]
+            .as_str()
+            .filter(|m| l["link_type"] == "ether" && *m != "00:00:00:00:00:00")
+        {
             want_macs.insert((name.clone(), mac.to_string()));
         }
         for a in l["addr_info"].as_array().unwrap() {
-            want.insert((name.clone(), a["local"].as_str().unwrap().to_string(), a["prefixlen"].as_u64().unwrap() as u8));
+            want.insert((
+                name.clone(),
+                a["local"].as_str().unwrap().to_string(),
+                a["prefixlen"].as_u64().unwrap() as u8,
+            ));
         }
     }
     let r = live_report();
-    let names: BTreeSet<&str> = r.network.interfaces.iter().map(|i| i.name.as_str()).collect();
-    let want_names: BTreeSet<&str> = links.iter().map(|l| l["ifname"].as_str().unwrap()).collect();
+    let names: BTreeSet<&str> = r
+        .network
+        .interfaces
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    let want_names: BTreeSet<&str> = links
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap())
+        .collect();
     assert_eq!(names, want_names);
     let got: BTreeSet<(String, String, u8)> = r
         .network
         .interfaces
         .iter()
-        .flat_map(|i| i.addresses.iter().map(move |a| (i.name.clone(), a.address.to_string(), a.prefix_len)))
+        .flat_map(|i| {
+            i.addresses
+                .iter()
+                .map(move |a| (i.name.clone(), a.address.to_string(), a.prefix_len))
+        })
         .collect();
     assert_eq!(got, want);
     let got_macs: BTreeSet<(String, String)> = r
@@ -77,7 +119,10 @@ fn interfaces_and_addresses_match_ip_addr() {
         .iter()
         .filter_map(|i| Some((i.name.clone(), i.mac?.to_string())))
         .collect();
-    assert!(want_macs.is_subset(&got_macs), "ip: {want_macs:?}\nagent: {got_macs:?}");
+    assert!(
+        want_macs.is_subset(&got_macs),
+        "ip: {want_macs:?}\nagent: {got_macs:?}"
+    );
 }
 
 #[test]
@@ -115,6 +160,10 @@ fn volumes_match_df() {
     } else {
         // The root is not a block device (overlay in a container): df still
         // sees it, the agent rightly does not report it as a volume.
-        assert!(!fields[0].starts_with("/dev/"), "root on {} missing", fields[0]);
+        assert!(
+            !fields[0].starts_with("/dev/"),
+            "root on {} missing",
+            fields[0]
+        );
     }
 }

@@ -1,12 +1,15 @@
-//! `census-collector`: the command-line shell of the collector.
-//!
-//! For now it can inventory its own host with the agent library
-//! (`census-collector self-inventory`); the daemon, enrolment, ingest, scans
-//! and the plan arrive as their issues land (see ARCHITECTURE.md).
+//! `census-collector`: the daemon and the admin CLI, a thin shell over the
+//! collector library. Every subcommand finds the same database through
+//! `--config` / `--data-dir` (or `CENSUS_CONFIG` / `CENSUS_DATA_DIR`).
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 use census_agent::probe::Probe;
+use census_collector::config::{Config, Overrides};
+use census_collector::store::{NewToken, Store};
+use census_collector::{secrets, serve};
+use census_shared::duration::parse_duration;
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 
 #[derive(Parser)]
 #[command(
@@ -15,14 +18,34 @@ use clap::{Parser, Subcommand};
     about = "Census collector: the office's inventory for its IT recovery plan"
 )]
 struct Cli {
+    /// Configuration file [default: /etc/census/collector.toml when it exists].
+    #[arg(long, global = true, env = "CENSUS_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory (database, TLS key) [default: /var/lib/census-collector].
+    #[arg(long, global = true, env = "CENSUS_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Log level (error, warn, info, debug, trace); logs go to stderr.
+    #[arg(long, global = true, env = "CENSUS_LOG", default_value = "info")]
+    log: String,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Inventory the collector's own host (in-process, with the agent's
-    /// collection code) and print the report as JSON.
+    /// Run the collector: HTTPS API for agents, self-inventory.
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8443.
+        #[arg(long, env = "CENSUS_LISTEN")]
+        listen: Option<String>,
+    },
+    /// Enrolment tokens.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// Enrolled agents.
+    #[command(subcommand)]
+    Agents(AgentsCmd),
+    /// Inventory the collector's own host (in-process) and print it as JSON.
     SelfInventory {
         /// Indent the JSON.
         #[arg(long)]
@@ -30,8 +53,62 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Create a token; prints only the token on stdout (details on stderr).
+    Create {
+        /// How many agents may enrol with it [default: unlimited].
+        #[arg(long)]
+        uses: Option<i64>,
+        /// How long it stays valid, e.g. 24h or 7d [default: never expires].
+        #[arg(long)]
+        expires: Option<String>,
+        /// A note for `token list`.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// List tokens (never their values: only hashes are stored).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token by its id.
+    Revoke { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum AgentsCmd {
+    /// List enrolled agents.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke an agent: its reports are refused from now on.
+    Revoke { id: String },
+}
+
 fn main() -> Result<()> {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let listen = match &cli.command {
+        Command::Serve { listen } => listen.clone(),
+        _ => None,
+    };
+    let overrides = Overrides {
+        config: cli.config.clone(),
+        data_dir: cli.data_dir.clone(),
+        listen,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    match cli.command {
         Command::SelfInventory { pretty } => {
             let report = census_agent::collect(&Probe::live(), None);
             let json = if pretty {
@@ -40,7 +117,140 @@ fn main() -> Result<()> {
                 serde_json::to_string(&report)?
             };
             println!("{json}");
+            Ok(())
+        }
+        Command::Serve { .. } => rt.block_on(serve::serve(Config::load(&overrides)?)),
+        Command::Token(cmd) => rt.block_on(token(Config::load(&overrides)?, cmd)),
+        Command::Agents(cmd) => rt.block_on(agents(Config::load(&overrides)?, cmd)),
+    }
+}
+
+fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+async fn token(cfg: Config, cmd: TokenCmd) -> Result<()> {
+    let store = serve::open_store(&cfg).await?;
+    match cmd {
+        TokenCmd::Create {
+            uses,
+            expires,
+            label,
+        } => {
+            if uses.is_some_and(|u| u < 1) {
+                bail!("--uses must be at least 1");
+            }
+            let expires_at = expires
+                .map(|e| parse_duration(&e).context("--expires"))
+                .transpose()?
+                .map(|d| {
+                    chrono::Utc::now()
+                        + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+                });
+            let token = secrets::new_token();
+            let info = store
+                .create_token(NewToken {
+                    token_hash: secrets::hash(&token),
+                    label,
+                    uses,
+                    expires_at,
+                })
+                .await?;
+            eprintln!(
+                "token {} created: uses {}, expires {}",
+                info.id,
+                uses.map(|u| u.to_string())
+                    .unwrap_or_else(|| "unlimited".into()),
+                when(info.expires_at)
+            );
+            println!("{token}");
+        }
+        TokenCmd::List { json } => {
+            let tokens = store.list_tokens().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&tokens)?);
+            } else {
+                println!(
+                    "{:>4}  {:<16}  {:>9}  {:>5}  {:<16}  {:<16}  LABEL",
+                    "ID", "STATE", "USES LEFT", "USED", "EXPIRES", "CREATED"
+                );
+                for t in tokens {
+                    let state = if t.revoked_at.is_some() {
+                        "revoked"
+                    } else if t.expires_at.is_some_and(|e| e <= chrono::Utc::now()) {
+                        "expired"
+                    } else if t.uses_left.is_some_and(|u| u <= 0) {
+                        "used up"
+                    } else {
+                        "active"
+                    };
+                    let left = t
+                        .uses_left
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|| "unlimited".into());
+                    println!(
+                        "{:>4}  {:<16}  {:>9}  {:>5}  {:<16}  {:<16}  {}",
+                        t.id,
+                        state,
+                        left,
+                        t.uses,
+                        when(t.expires_at),
+                        when(Some(t.created_at)),
+                        t.label.unwrap_or_default()
+                    );
+                }
+            }
+        }
+        TokenCmd::Revoke { id } => {
+            if !store.revoke_token(id).await? {
+                bail!("no token with id {id} (see `census-collector token list`)");
+            }
+            eprintln!("token {id} revoked");
         }
     }
+    store.close().await;
+    Ok(())
+}
+
+async fn agents(cfg: Config, cmd: AgentsCmd) -> Result<()> {
+    let store = serve::open_store(&cfg).await?;
+    match cmd {
+        AgentsCmd::List { json } => {
+            let agents = store.list_agents().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&agents)?);
+            } else {
+                println!(
+                    "{:<20}  {:<24}  {:<32}  {:<16}  {:>7}  STATE",
+                    "ID", "HOSTNAME", "OS", "LAST SEEN", "REPORTS"
+                );
+                for a in agents {
+                    let state = if a.revoked_at.is_some() {
+                        "revoked"
+                    } else if a.kind == "collector" {
+                        "collector"
+                    } else {
+                        "active"
+                    };
+                    println!(
+                        "{:<20}  {:<24}  {:<32}  {:<16}  {:>7}  {state}",
+                        a.id,
+                        a.hostname,
+                        a.os.unwrap_or_default(),
+                        when(a.last_seen),
+                        a.reports_received
+                    );
+                }
+            }
+        }
+        AgentsCmd::Revoke { id } => {
+            if !store.revoke_agent(id.clone()).await? {
+                bail!("no agent with id {id} (see `census-collector agents list`)");
+            }
+            eprintln!("agent {id} revoked: its reports are refused from now on");
+        }
+    }
+    store.close().await;
     Ok(())
 }

@@ -8,7 +8,10 @@
 //! here is a change of the wire format: bump [`report::SCHEMA_VERSION`] when a
 //! change is not backwards compatible.
 
+pub mod api;
+pub mod duration;
 pub mod identity;
+pub mod pin;
 pub mod report;
 
 pub use identity::mac::{MacAddr, MacFlags};

@@ -124,6 +124,11 @@ impl Probe {
         p.exists() || p.symlink_metadata().is_ok()
     }
 
+    /// Whether a path is a regular file (symlinks followed).
+    pub fn is_file(&self, path: &str) -> bool {
+        self.path(path).is_file()
+    }
+
     /// Target of a symlink.
     pub fn read_link(&self, path: &str) -> Option<PathBuf> {
         std::fs::read_link(self.path(path)).ok()

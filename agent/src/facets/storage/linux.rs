@@ -31,6 +31,9 @@ impl Facet for Storage {
             .or_else(|_| p.read("/proc/mounts"))
             .map_err(|e| FacetError::read("/proc/self/mounts", e))?;
         for m in interesting(parse_mounts(&mounts)) {
+            if p.is_file(&m.mount_point) {
+                continue; // a bind-mounted file (Docker's /etc/hosts), not a volume
+            }
             let space = p.system().statvfs(&m.mount_point);
             let (encrypted, encryption) = encryption(p, &m.device, &m.fstype);
             r.storage.volumes.push(Volume {
@@ -80,10 +83,18 @@ fn disk(p: &Probe, name: &str) -> Disk {
         None
     };
     // SCSI vendors pad to 8 characters; virtio puts a PCI id ("0x1af4") here.
-    let vendor =
-        get("device/vendor").filter(|v| v != "ATA" && !v.is_empty() && !v.starts_with("0x"));
-    let model = get("device/model")
-        .or_else(|| udev.get("ID_MODEL").map(|m| m.replace('_', " ")))
+    let raw_vendor = get("device/vendor");
+    let vendor = raw_vendor
+        .clone()
+        .filter(|v| v != "ATA" && !v.is_empty() && !v.starts_with("0x"));
+    let udev_model = udev.get("ID_MODEL").map(|m| m.replace('_', " "));
+    // libata cuts the ATA model to SCSI's 16 characters in sysfs; udev has it whole.
+    let ata = raw_vendor.as_deref() == Some("ATA");
+    let model = ata
+        .then(|| udev_model.clone())
+        .flatten()
+        .or_else(|| get("device/model"))
+        .or(udev_model)
         .or_else(|| get("device/name"));
     let serial = get("device/serial")
         .or_else(|| udev.get("ID_SERIAL_SHORT").cloned())
@@ -105,6 +116,9 @@ fn disk(p: &Probe, name: &str) -> Disk {
         Some(DiskKind::Nvme)
     } else if matches!(bus.as_deref(), Some("virtio" | "xen")) || virtual_model {
         Some(DiskKind::Virtual)
+    } else if bus.as_deref() == Some("usb") {
+        // USB bridges mark flash sticks rotational too: only "not rotational" is known.
+        rotational.filter(|r| !r).map(|_| DiskKind::Ssd)
     } else {
         rotational.map(|r| if r { DiskKind::Hdd } else { DiskKind::Ssd })
     };

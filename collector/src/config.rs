@@ -1,0 +1,168 @@
+//! The collector's configuration: a TOML file (all keys optional), then
+//! environment variables, then command-line flags, each overriding the one
+//! before. Every subcommand resolves the data directory the same way, so
+//! `serve`, `token` and `agents` always meet in the same database.
+
+use anyhow::{Context, Result};
+use census_shared::duration::parse_duration;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Default config file.
+pub const DEFAULT_CONFIG: &str = "/etc/census/collector.toml";
+/// Default data directory.
+pub const DEFAULT_DATA_DIR: &str = "/var/lib/census-collector";
+
+/// The settings, as the file spells them.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Address and port to listen on (`0.0.0.0:8443`).
+    pub listen: Option<String>,
+    /// Where the database, TLS key and certificate live.
+    pub data_dir: Option<PathBuf>,
+    /// Largest accepted request body, in bytes (also after decompression).
+    pub max_body_bytes: Option<usize>,
+    /// Reports an agent may send per minute before getting 429.
+    pub reports_per_minute: Option<u32>,
+    /// Requests served at once before new ones get 429.
+    pub max_concurrent_requests: Option<usize>,
+    /// Time a client has to send its request headers.
+    pub header_timeout: Option<String>,
+    /// Time a whole request may take.
+    pub request_timeout: Option<String>,
+    /// How often the collector inventories its own host (`24h`; `0` = never).
+    pub self_inventory_interval: Option<String>,
+}
+
+/// Resolved settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub max_body_bytes: usize,
+    pub reports_per_minute: u32,
+    pub max_concurrent_requests: usize,
+    pub header_timeout: Duration,
+    pub request_timeout: Duration,
+    pub self_inventory_interval: Option<Duration>,
+}
+
+/// What the command line (and environment, through clap) said.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub listen: Option<String>,
+}
+
+impl Config {
+    /// Read the config file (the default one only if it exists) and apply overrides.
+    pub fn load(o: &Overrides) -> Result<Config> {
+        let file = match &o.config {
+            Some(path) => read_file(path)?,
+            None if Path::new(DEFAULT_CONFIG).exists() => read_file(Path::new(DEFAULT_CONFIG))?,
+            None => FileConfig::default(),
+        };
+        let dur = |v: &Option<String>, key: &str, default: &str| -> Result<Duration> {
+            let s = v.clone().unwrap_or_else(|| default.to_string());
+            parse_duration(&s).with_context(|| format!("config key {key}"))
+        };
+        let listen = o
+            .listen
+            .clone()
+            .or(file.listen.clone())
+            .unwrap_or_else(|| "0.0.0.0:8443".into());
+        let listen: SocketAddr = listen.parse().with_context(|| {
+            format!("listen address {listen:?}: expected IP:PORT, e.g. 0.0.0.0:8443")
+        })?;
+        let self_inv = dur(
+            &file.self_inventory_interval,
+            "self_inventory_interval",
+            "24h",
+        )?;
+        Ok(Config {
+            listen,
+            data_dir: o
+                .data_dir
+                .clone()
+                .or(file.data_dir)
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+            max_body_bytes: file.max_body_bytes.unwrap_or(8 * 1024 * 1024),
+            reports_per_minute: file.reports_per_minute.unwrap_or(60),
+            max_concurrent_requests: file.max_concurrent_requests.unwrap_or(512),
+            header_timeout: dur(&file.header_timeout, "header_timeout", "10s")?,
+            request_timeout: dur(&file.request_timeout, "request_timeout", "60s")?,
+            self_inventory_interval: (!self_inv.is_zero()).then_some(self_inv),
+        })
+    }
+
+    /// The SQLite database file.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("census.db")
+    }
+
+    /// Create the data directory (mode 0700) if needed.
+    pub fn ensure_data_dir(&self) -> Result<()> {
+        std::fs::create_dir_all(&self.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}: run as root, or pass --data-dir DIR (or CENSUS_DATA_DIR)",
+                self.data_dir.display()
+            )
+        })?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ =
+                std::fs::set_permissions(&self.data_dir, std::fs::Permissions::from_mode(0o700));
+        }
+        Ok(())
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the config file {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("{} is not a valid collector configuration", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_then_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "listen = \"127.0.0.1:9000\"\ndata_dir = \"/tmp/x\"\nreports_per_minute = 5\nself_inventory_interval = \"0\"\n").unwrap();
+        let c = Config::load(&Overrides {
+            config: Some(path.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.reports_per_minute, 5);
+        assert_eq!(c.self_inventory_interval, None);
+        let c = Config::load(&Overrides {
+            config: Some(path.clone()),
+            data_dir: Some("/y".into()),
+            listen: Some("127.0.0.1:1".into()),
+        })
+        .unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("/y"));
+        assert_eq!(c.listen.port(), 1);
+        std::fs::write(&path, "lissen = 1\n").unwrap();
+        let e = format!(
+            "{:#}",
+            Config::load(&Overrides {
+                config: Some(path),
+                ..Default::default()
+            })
+            .unwrap_err()
+        );
+        assert!(e.contains("lissen"), "{e}");
+    }
+}

@@ -1,0 +1,12 @@
+//! The Census collector as a library: storage ([`store`]), ingest
+//! ([`ingest`]), TLS identity ([`tls`]), configuration ([`config`]) and the
+//! HTTP API shell ([`api`]); [`serve`] ties them into the daemon. The CLI in
+//! `main.rs` is a thin shell over these.
+
+pub mod api;
+pub mod config;
+pub mod ingest;
+pub mod secrets;
+pub mod serve;
+pub mod store;
+pub mod tls;

@@ -1,0 +1,158 @@
+//! Storage: the [`Store`] interface every caller uses, its records, and the
+//! SQLite implementation ([`sqlite`]). A PostgreSQL implementation plugs in
+//! behind the same trait (its migrations are in `migrations/postgres`).
+//!
+//! Durability promise: when an ingest call returns `Ok`, the report is
+//! committed to disk. Secrets never reach the store: only SHA-256 hashes.
+
+pub mod sqlite;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::future::Future;
+use std::pin::Pin;
+
+/// The future every store method returns.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database said no.
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    /// Schema migration failed.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value could not be read back.
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+}
+
+/// A new enrolment token (hash only).
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub token_hash: String,
+    pub label: Option<String>,
+    pub uses: Option<i64>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// An enrolment token as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub label: Option<String>,
+    pub uses_left: Option<i64>,
+    pub uses: i64,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A new agent to create at enrolment.
+#[derive(Debug, Clone)]
+pub struct NewAgent {
+    pub id: String,
+    pub secret_hash: String,
+    pub hostname: String,
+    pub os: Option<String>,
+    pub agent_version: Option<String>,
+}
+
+/// Why an enrolment token was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenRefusal {
+    #[error(
+        "unknown enrolment token: check it, or create one with `census-collector token create`"
+    )]
+    Unknown,
+    #[error(
+        "this enrolment token was revoked: create a new one with `census-collector token create`"
+    )]
+    Revoked,
+    #[error(
+        "this enrolment token expired at {0}: create a new one with `census-collector token create`"
+    )]
+    Expired(DateTime<Utc>),
+    #[error(
+        "this enrolment token has been used up: create one with more uses (`token create --uses N`)"
+    )]
+    UsedUp,
+}
+
+/// An enrolled agent.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgentInfo {
+    pub id: String,
+    pub kind: String,
+    pub hostname: String,
+    pub os: Option<String>,
+    pub agent_version: Option<String>,
+    pub enrolled_at: DateTime<Utc>,
+    pub last_seen: Option<DateTime<Utc>>,
+    pub reports_received: i64,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A report ready to store.
+#[derive(Debug, Clone)]
+pub struct IngestReport {
+    pub report_id: String,
+    pub collected_at: DateTime<Utc>,
+    /// Hash of the report without its volatile fields (see `ingest`).
+    pub content_hash: String,
+    pub json: String,
+    pub hostname: Option<String>,
+    pub os: Option<String>,
+    pub agent_version: String,
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct IngestOutcome {
+    /// False when the report id was already stored.
+    pub stored: bool,
+    /// True when the inventory differs from the agent's previous one.
+    pub changed: bool,
+}
+
+/// Row counts, for tests, benchmarks and `status`.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Counts {
+    pub agents: i64,
+    pub reports: i64,
+    pub snapshots: i64,
+}
+
+/// Everything the collector stores.
+pub trait Store: Send + Sync {
+    /// Add an enrolment token.
+    fn create_token(&self, token: NewToken) -> StoreFuture<'_, TokenInfo>;
+    /// All tokens, newest first.
+    fn list_tokens(&self) -> StoreFuture<'_, Vec<TokenInfo>>;
+    /// Revoke a token; false when there is no such token.
+    fn revoke_token(&self, id: i64) -> StoreFuture<'_, bool>;
+    /// Consume one use of a token and create the agent, atomically.
+    fn enroll(
+        &self,
+        token_hash: String,
+        agent: NewAgent,
+    ) -> StoreFuture<'_, Result<AgentInfo, TokenRefusal>>;
+    /// The agent a secret belongs to (revoked ones included).
+    fn agent_by_secret(&self, secret_hash: String) -> StoreFuture<'_, Option<AgentInfo>>;
+    /// All agents, by host name.
+    fn list_agents(&self) -> StoreFuture<'_, Vec<AgentInfo>>;
+    /// Revoke an agent; false when there is no such agent.
+    fn revoke_agent(&self, id: String) -> StoreFuture<'_, bool>;
+    /// Store a report of an agent; `Ok` means committed to disk.
+    fn ingest(&self, agent_id: String, report: IngestReport) -> StoreFuture<'_, IngestOutcome>;
+    /// The latest inventory of an agent, as JSON.
+    fn latest_report(&self, agent_id: String) -> StoreFuture<'_, Option<String>>;
+    /// Whether a report id is stored.
+    fn has_report(&self, report_id: String) -> StoreFuture<'_, bool>;
+    /// Row counts.
+    fn counts(&self) -> StoreFuture<'_, Counts>;
+    /// The collector's own agent id (self-inventory), created on first use.
+    fn self_agent(&self, hostname: String) -> StoreFuture<'_, String>;
+}
