@@ -2,7 +2,7 @@
 //! (`/run/udev/data`), volumes from `/proc/self/mounts` with `statvfs(3)`,
 //! encryption from device-mapper (`dm/uuid` `CRYPT-…`, followed through LVM).
 
-use super::{interesting, parse_mounts, udev_properties};
+use super::{interesting, parse_mounts, udev_decode, udev_properties};
 use crate::facets::{Facet, FacetError};
 use crate::probe::Probe;
 use census_shared::HostReport;
@@ -87,7 +87,10 @@ fn disk(p: &Probe, name: &str) -> Disk {
     let vendor = raw_vendor
         .clone()
         .filter(|v| v != "ATA" && !v.is_empty() && !v.starts_with("0x"));
-    let udev_model = udev.get("ID_MODEL").map(|m| m.replace('_', " "));
+    let udev_model = udev
+        .get("ID_MODEL_ENC")
+        .map(|m| udev_decode(m))
+        .or_else(|| udev.get("ID_MODEL").map(|m| m.replace('_', " ")));
     // libata cuts the ATA model to SCSI's 16 characters in sysfs; udev has it whole.
     let ata = raw_vendor.as_deref() == Some("ATA");
     let model = ata

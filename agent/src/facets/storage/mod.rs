@@ -76,6 +76,29 @@ pub fn udev_properties(text: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Decode udev's `\xNN` escapes (`ID_MODEL_ENC`), trimmed; unlike
+/// `ID_MODEL` it keeps real underscores apart from spaces.
+pub fn udev_decode(enc: &str) -> String {
+    let mut out = Vec::with_capacity(enc.len());
+    let b = enc.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\'
+            && b.get(i + 1) == Some(&b'x')
+            && let Some(v) = enc
+                .get(i + 2..i + 4)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).trim().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +121,10 @@ mod tests {
         assert_eq!(p["ID_BUS"], "ata");
         assert_eq!(p["ID_SERIAL_SHORT"], "S4EWNX0R123456");
         assert_eq!(p.len(), 2);
+        assert_eq!(
+            udev_decode("Micron_5300_MTFDDAK480TDS\\x20\\x20"),
+            "Micron_5300_MTFDDAK480TDS"
+        );
+        assert_eq!(udev_decode("Ultra\\x20Fit\\x20\\x20"), "Ultra Fit");
     }
 }
