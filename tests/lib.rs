@@ -1,1 +1,262 @@
-//! Shared helpers for the end-to-end tests live here as the labs grow.
+//! Helpers for Census's end-to-end tests: finding the built binaries,
+//! running a collector on loopback as a real process (start, SIGTERM,
+//! SIGKILL, restart on the same port and data), enrolling agents, and
+//! talking to the API with the agent's pinned TLS client.
+//!
+//! Every address used is 127.0.0.1.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A recorded machine under `tests/fixtures/hosts`.
+pub fn fixture(name: &str) -> PathBuf {
+    workspace().join("tests/fixtures/hosts").join(name)
+}
+
+/// Path of a workspace binary, building the binaries once if needed
+/// (`cargo test -p census-tests` alone does not build them).
+pub fn bin(name: &str) -> PathBuf {
+    static BUILD: Once = Once::new();
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap().to_path_buf(); // target/<profile>
+    let path = dir.join(name);
+    BUILD.call_once(|| {
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--bin",
+                "census-agent",
+                "--bin",
+                "census-collector",
+            ])
+            .current_dir(workspace())
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "building the binaries failed");
+    });
+    assert!(path.exists(), "{} not built", path.display());
+    path
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A collector process on 127.0.0.1.
+pub struct Collector {
+    pub child: Child,
+    pub data_dir: PathBuf,
+    pub config: PathBuf,
+    pub port: u16,
+    pub url: String,
+    pub fingerprint: String,
+    pub token: String,
+}
+
+impl Collector {
+    /// Start a collector with `extra` lines of config (TOML) in `data_dir`.
+    /// Self-inventory is off unless `extra` turns it on.
+    pub fn start(data_dir: &Path, port: u16, extra: &str) -> Collector {
+        std::fs::create_dir_all(data_dir).unwrap();
+        let config = data_dir.join("collector.toml");
+        let mut text = format!(
+            "listen = \"127.0.0.1:{port}\"\ndata_dir = {:?}\n",
+            data_dir.to_str().unwrap()
+        );
+        if !extra.contains("self_inventory_interval") {
+            text.push_str("self_inventory_interval = \"0\"\n");
+        }
+        text.push_str(extra);
+        std::fs::write(&config, text).unwrap();
+        let mut child = Command::new(bin("census-collector"))
+            .args([
+                "--config",
+                config.to_str().unwrap(),
+                "--log",
+                "warn",
+                "serve",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start census-collector");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let (mut fingerprint, mut token) = (String::new(), String::new());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let line = rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("collector did not print its enrolment details in time");
+            if let Some(f) = line.strip_prefix("certificate key fingerprint (SHA-256): ") {
+                fingerprint = f.trim().to_string();
+            }
+            if let Some(t) = line
+                .split("enrolment token")
+                .nth(1)
+                .and_then(|t| t.split(": ").nth(1))
+            {
+                token = t.trim().to_string();
+            }
+            if line.starts_with("enrol an agent with:") {
+                break;
+            }
+        }
+        assert_eq!(fingerprint.len(), 64, "fingerprint {fingerprint:?}");
+        assert!(token.starts_with("cen_"), "token {token:?}");
+        Collector {
+            child,
+            data_dir: data_dir.to_path_buf(),
+            config,
+            port,
+            url: format!("https://127.0.0.1:{port}"),
+            fingerprint,
+            token,
+        }
+    }
+
+    /// Stop with SIGTERM and wait.
+    pub fn stop(mut self) {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let _ = self.child.wait();
+    }
+
+    /// Kill with SIGKILL (no chance to flush anything) and wait.
+    pub fn kill9(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Run a collector admin subcommand against the same config.
+    pub fn admin(&self, args: &[&str]) -> Output {
+        Command::new(bin("census-collector"))
+            .args(["--config", self.config.to_str().unwrap(), "--log", "warn"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// `agents list --json`.
+    pub fn agents(&self) -> Vec<serde_json::Value> {
+        let out = self.admin(&["agents", "list", "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// An HTTPS client that pins this collector's key, like the agent's.
+    pub fn client(&self) -> reqwest::Client {
+        let pin = census_shared::pin::parse_fingerprint(&self.fingerprint).unwrap();
+        let verifier = std::sync::Arc::new(census_agent::transport::pin::PinVerifier::new(pin));
+        let tls = census_agent::transport::pin::client_config(verifier).unwrap();
+        reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .build()
+            .unwrap()
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An agent process environment: its config file and state directory.
+pub struct Agent {
+    pub config: PathBuf,
+    pub state: PathBuf,
+    pub id: String,
+}
+
+impl Agent {
+    /// Enrol an agent that inventories fixture `root`, with its files in `dir`.
+    pub fn enroll(c: &Collector, dir: &Path, root: &Path) -> Agent {
+        let config = dir.join("agent.toml");
+        let state = dir.join("state");
+        let out = Command::new(bin("census-agent"))
+            .args([
+                "--config",
+                config.to_str().unwrap(),
+                "enroll",
+                "--collector",
+                &c.url,
+                "--token",
+                &c.token,
+            ])
+            .args([
+                "--fingerprint",
+                &c.fingerprint,
+                "--state-dir",
+                state.to_str().unwrap(),
+            ])
+            .args(["--root", root.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "enrol failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        Agent { config, state, id }
+    }
+
+    /// `census-agent run --once`.
+    pub fn run_once(&self) -> Output {
+        Command::new(bin("census-agent"))
+            .args([
+                "--config",
+                self.config.to_str().unwrap(),
+                "--log",
+                "warn",
+                "run",
+                "--once",
+            ])
+            .output()
+            .unwrap()
+    }
+
+    /// Reports waiting in the spool.
+    pub fn spooled(&self) -> usize {
+        std::fs::read_dir(self.state.join("spool"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
+}
+
+/// gzip bytes.
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}

@@ -38,6 +38,25 @@ pub enum ReportError {
     Empty(&'static str),
 }
 
+/// The top-level field that makes a report unreadable: each field of the
+/// input is tried alone in an otherwise valid report (only on the error path).
+fn culprit(value: &serde_json::Value) -> Option<String> {
+    let template = HostReport::new(
+        "x".into(),
+        super::AgentInfo::default(),
+        chrono::DateTime::from_timestamp(0, 0)?,
+    );
+    let template = serde_json::to_value(template).ok()?;
+    for (key, v) in value.as_object()? {
+        let mut probe = template.clone();
+        probe[key.as_str()] = v.clone();
+        if serde_json::from_value::<HostReport>(probe).is_err() {
+            return Some(key.clone());
+        }
+    }
+    None
+}
+
 impl HostReport {
     /// Parse and check a report received from the network.
     pub fn from_json(bytes: &[u8]) -> Result<HostReport, ReportError> {
@@ -59,8 +78,15 @@ impl HostReport {
                 });
             }
         }
-        let report: HostReport =
-            serde_json::from_value(value).map_err(|e| ReportError::Shape(e.to_string()))?;
+        let report: HostReport = match serde_json::from_value(value.clone()) {
+            Ok(r) => r,
+            Err(e) => {
+                let field = culprit(&value)
+                    .map(|f| format!("field `{f}`: "))
+                    .unwrap_or_default();
+                return Err(ReportError::Shape(format!("{field}{e}")));
+            }
+        };
         report.check_bounds()?;
         Ok(report)
     }
@@ -158,6 +184,7 @@ mod tests {
         v["software"] = "lots".into();
         let e = HostReport::from_json(&serde_json::to_vec(&v).unwrap()).unwrap_err();
         assert!(matches!(e, ReportError::Shape(_)), "{e}");
+        assert!(e.to_string().contains("field `software`"), "{e}");
         let mut r = sample();
         r.report_id = " ".into();
         let e = HostReport::from_json(&serde_json::to_vec(&r).unwrap()).unwrap_err();
