@@ -27,6 +27,8 @@ pub struct FileConfig {
     pub max_body_bytes: Option<usize>,
     /// Reports an agent may send per minute before getting 429.
     pub reports_per_minute: Option<u32>,
+    /// Enrolment attempts per minute from one address before 429.
+    pub enrollments_per_minute: Option<u32>,
     /// Requests served at once before new ones get 429.
     pub max_concurrent_requests: Option<usize>,
     /// Time a client has to send its request headers.
@@ -44,6 +46,7 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub max_body_bytes: usize,
     pub reports_per_minute: u32,
+    pub enrollments_per_minute: u32,
     pub max_concurrent_requests: usize,
     pub header_timeout: Duration,
     pub request_timeout: Duration,
@@ -92,6 +95,7 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
             max_body_bytes: file.max_body_bytes.unwrap_or(8 * 1024 * 1024),
             reports_per_minute: file.reports_per_minute.unwrap_or(60),
+            enrollments_per_minute: file.enrollments_per_minute.unwrap_or(20),
             max_concurrent_requests: file.max_concurrent_requests.unwrap_or(512),
             header_timeout: dur(&file.header_timeout, "header_timeout", "10s")?,
             request_timeout: dur(&file.request_timeout, "request_timeout", "60s")?,

@@ -20,32 +20,60 @@ pub const VOLATILE: &[&str] = &[
 /// Prepare a validated report for storage under `agent_id`.
 pub fn prepare(agent_id: &str, mut report: HostReport) -> IngestReport {
     report.agent.id = Some(agent_id.to_string());
-    let json = serde_json::to_string(&report).expect("reports serialise");
-    let mut stable = serde_json::to_value(&report).expect("reports serialise");
-    if let Some(o) = stable.as_object_mut() {
-        for k in ["report_id", "collected_at", "collection_duration_ms"] {
-            o.remove(k);
-        }
-    }
-    stable["agent"]["id"] = serde_json::Value::Null;
-    stable["host"]["boot_time"] = serde_json::Value::Null;
-    stable["users"]["last_login"] = serde_json::Value::Null;
-    if let Some(vols) = stable["storage"]["volumes"].as_array_mut() {
-        for v in vols {
-            v["free_bytes"] = serde_json::Value::Null;
-        }
-    }
-    // serde_json's map keeps keys sorted, so the text is canonical.
-    let canonical = serde_json::to_vec(&stable).expect("values serialise");
-    let content_hash = crate::secrets::hash_bytes(&canonical);
+    let content_hash = content_hash(&mut report);
     IngestReport {
         report_id: report.report_id.clone(),
         collected_at: report.collected_at,
         content_hash,
-        json,
         hostname: report.host.hostname.clone(),
         os: report.os.pretty_name.clone().or(report.os.name.clone()),
         agent_version: report.agent.version.clone(),
+        report,
+    }
+}
+
+/// SHA-256 over the report's JSON with the [`VOLATILE`] fields blanked.
+/// The fields are taken out and put back rather than copying the report;
+/// struct fields serialise in declaration order, so the text is canonical.
+fn content_hash(r: &mut HostReport) -> String {
+    let report_id = std::mem::take(&mut r.report_id);
+    let collected_at = std::mem::replace(&mut r.collected_at, chrono::DateTime::UNIX_EPOCH);
+    let duration = std::mem::take(&mut r.collection_duration_ms);
+    let agent_id = r.agent.id.take();
+    let boot = r.host.boot_time.take();
+    let login = r.users.last_login.take();
+    let free: Vec<Option<u64>> = r
+        .storage
+        .volumes
+        .iter_mut()
+        .map(|v| v.free_bytes.take())
+        .collect();
+
+    let mut sink = DigestWriter(ring::digest::Context::new(&ring::digest::SHA256));
+    serde_json::to_writer(&mut sink, &*r).expect("reports serialise");
+
+    r.report_id = report_id;
+    r.collected_at = collected_at;
+    r.collection_duration_ms = duration;
+    r.agent.id = agent_id;
+    r.host.boot_time = boot;
+    r.users.last_login = login;
+    for (v, f) in r.storage.volumes.iter_mut().zip(free) {
+        v.free_bytes = f;
+    }
+    census_shared::pin::to_hex(sink.0.finish().as_ref())
+}
+
+/// Feeds written bytes into a digest.
+struct DigestWriter(ring::digest::Context);
+
+impl std::io::Write for DigestWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -74,6 +102,9 @@ mod tests {
     #[test]
     fn volatile_fields_do_not_change_the_hash() {
         let a = prepare("agt_1", report("a"));
+        // Taking the volatile fields out for hashing puts them back.
+        assert_eq!(a.report.storage.volumes[0].free_bytes, Some(5));
+        assert_eq!(a.report.report_id, "a");
         let mut r = report("b");
         r.storage.volumes[0].free_bytes = Some(99);
         r.collection_duration_ms = 77;
@@ -82,6 +113,6 @@ mod tests {
         let mut r = report("c");
         r.storage.volumes[0].size_bytes = Some(1);
         assert_ne!(prepare("agt_1", r).content_hash, a.content_hash);
-        assert!(a.json.contains("\"agt_1\""));
+        assert!(a.json().contains("\"agt_1\""));
     }
 }

@@ -39,7 +39,7 @@ impl AppState {
             store,
             max_body_bytes: cfg.max_body_bytes,
             report_limiter: Arc::new(RateLimiter::per_minute(cfg.reports_per_minute)),
-            enroll_limiter: Arc::new(RateLimiter::per_minute(20)),
+            enroll_limiter: Arc::new(RateLimiter::per_minute(cfg.enrollments_per_minute)),
             in_flight: Arc::new(Semaphore::new(cfg.max_concurrent_requests.max(1))),
         }
     }

@@ -5,6 +5,7 @@
 //! Durability promise: when an ingest call returns `Ok`, the report is
 //! committed to disk. Secrets never reach the store: only SHA-256 hashes.
 
+mod batch;
 pub mod sqlite;
 
 use chrono::{DateTime, Utc};
@@ -102,10 +103,18 @@ pub struct IngestReport {
     pub collected_at: DateTime<Utc>,
     /// Hash of the report without its volatile fields (see `ingest`).
     pub content_hash: String,
-    pub json: String,
+    /// The report itself (serialised only when it is a new snapshot).
+    pub report: census_shared::HostReport,
     pub hostname: Option<String>,
     pub os: Option<String>,
     pub agent_version: String,
+}
+
+impl IngestReport {
+    /// The report as stored: JSON text.
+    pub fn json(&self) -> String {
+        serde_json::to_string(&self.report).expect("reports serialise")
+    }
 }
 
 /// What an ingest did.

@@ -10,6 +10,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Connection, Row, SqlitePool};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -18,6 +19,11 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// One writer at a time, queued here rather than in SQLite's busy
+    /// handler (which polls with sleeps and inflates latency under load).
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// Ingests go through the group-commit writer (`batch.rs`).
+    batcher: Option<tokio::sync::mpsc::Sender<super::batch::Job>>,
 }
 
 fn ts(t: DateTime<Utc>) -> String {
@@ -77,11 +83,17 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(4)
             .connect_with(opts)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(SqliteStore { pool })
+        let mut store = SqliteStore {
+            pool,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+            batcher: None,
+        };
+        store.batcher = Some(super::batch::spawn_writer(store.clone()));
+        Ok(store)
     }
 
     async fn enroll_tx(
@@ -137,7 +149,7 @@ impl SqliteStore {
         Ok(Ok(agent_row(&row)?))
     }
 
-    async fn ingest_tx(
+    pub(super) async fn ingest_tx(
         conn: &mut sqlx::SqliteConnection,
         agent_id: &str,
         r: &IngestReport,
@@ -182,7 +194,7 @@ impl SqliteStore {
                 .bind(&r.content_hash)
                 .bind(&now)
                 .bind(&now)
-                .bind(&r.json)
+                .bind(r.json())
                 .execute(&mut *conn)
                 .await?
                 .last_insert_rowid()
@@ -214,13 +226,14 @@ impl SqliteStore {
 
     /// Run `f` inside `BEGIN IMMEDIATE … COMMIT`; an error or a dropped
     /// future rolls back.
-    async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    pub(super) async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         F: for<'c> FnOnce(
             &'c mut sqlx::SqliteConnection,
         )
             -> Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'c>>,
     {
+        let _turn = self.writer.lock().await;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let v = f(&mut tx).await?;
         tx.commit().await?;
@@ -333,8 +346,25 @@ impl Store for SqliteStore {
 
     fn ingest(&self, agent_id: String, report: IngestReport) -> StoreFuture<'_, IngestOutcome> {
         Box::pin(async move {
-            self.write(|c| Box::pin(async move { Self::ingest_tx(c, &agent_id, &report).await }))
+            let Some(batcher) = &self.batcher else {
+                return self
+                    .write(|c| {
+                        Box::pin(async move { Self::ingest_tx(c, &agent_id, &report).await })
+                    })
+                    .await;
+            };
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            batcher
+                .send(super::batch::Job {
+                    agent_id,
+                    report,
+                    reply,
+                })
                 .await
+                .map_err(|_| StoreError::Corrupt("the database writer has stopped".into()))?;
+            answer
+                .await
+                .map_err(|_| StoreError::Corrupt("the database writer has stopped".into()))?
         })
     }
 

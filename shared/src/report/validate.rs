@@ -60,27 +60,35 @@ fn culprit(value: &serde_json::Value) -> Option<String> {
 impl HostReport {
     /// Parse and check a report received from the network.
     pub fn from_json(bytes: &[u8]) -> Result<HostReport, ReportError> {
-        let value: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| ReportError::Json(e.to_string()))?;
-        let Some(obj) = value.as_object() else {
+        // (Checked first: serde would also read a struct from an array.)
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
             return Err(ReportError::Json("top level is not an object".into()));
-        };
-        match obj.get("schema_version") {
-            Some(v) if v.as_u64() == Some(SCHEMA_VERSION as u64) => {}
-            Some(v) => {
-                return Err(ReportError::Version {
-                    found: v.to_string(),
-                });
-            }
-            None => {
-                return Err(ReportError::Version {
-                    found: "(missing)".into(),
-                });
-            }
         }
-        let report: HostReport = match serde_json::from_value(value.clone()) {
-            Ok(r) => r,
+        // The common case costs one typed parse; the version is checked on
+        // the result, or, when parsing fails, before explaining the failure.
+        let report = match serde_json::from_slice::<HostReport>(bytes) {
+            Ok(r) if r.schema_version == SCHEMA_VERSION => r,
+            Ok(r) => {
+                return Err(ReportError::Version {
+                    found: r.schema_version.to_string(),
+                });
+            }
             Err(e) => {
+                let value: serde_json::Value =
+                    serde_json::from_slice(bytes).map_err(|e| ReportError::Json(e.to_string()))?;
+                match value.get("schema_version") {
+                    Some(v) if v.as_u64() == Some(SCHEMA_VERSION as u64) => {}
+                    Some(v) => {
+                        return Err(ReportError::Version {
+                            found: v.to_string(),
+                        });
+                    }
+                    None => {
+                        return Err(ReportError::Version {
+                            found: "(missing)".into(),
+                        });
+                    }
+                }
                 let field = culprit(&value)
                     .map(|f| format!("field `{f}`: "))
                     .unwrap_or_default();
