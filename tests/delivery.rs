@@ -192,3 +192,38 @@ fn acknowledged_reports_survive_sigkill() {
     assert!(total >= acked.len() as i64);
     c.stop();
 }
+
+#[test]
+fn slow_clients_are_cut_off() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let c = Collector::start(
+        &dir.path().join("c"),
+        free_port(),
+        "header_timeout = \"1s\"\n",
+    );
+    let pin = census_shared::pin::parse_fingerprint(&c.fingerprint).unwrap();
+    let verifier = Arc::new(census_agent::transport::pin::PinVerifier::new(pin));
+    let mut cfg = census_agent::transport::pin::client_config(verifier).unwrap();
+    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let conn =
+        rustls::ClientConnection::new(Arc::new(cfg), "127.0.0.1".try_into().unwrap()).unwrap();
+    let tcp = std::net::TcpStream::connect(("127.0.0.1", c.port)).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    // Half a request, then silence.
+    tls.write_all(b"POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    let start = Instant::now();
+    let mut buf = [0u8; 512];
+    let n = tls.read(&mut buf).unwrap_or(0);
+    let waited = start.elapsed();
+    assert!(
+        waited < Duration::from_secs(5),
+        "connection held for {waited:?}"
+    );
+    // Either closed outright or answered with 408 before closing.
+    let answer = String::from_utf8_lossy(&buf[..n]);
+    assert!(n == 0 || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    c.stop();
+}

@@ -8,7 +8,6 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::Once;
 use std::time::{Duration, Instant};
 
 /// The workspace root.
@@ -24,28 +23,18 @@ pub fn fixture(name: &str) -> PathBuf {
     workspace().join("tests/fixtures/hosts").join(name)
 }
 
-/// Path of a workspace binary, building the binaries once if needed
-/// (`cargo test -p census-tests` alone does not build them).
+/// Path of a product binary (`census-agent`, `census-collector`). Cargo
+/// builds this package's `e2e-` copies of them fresh for its integration
+/// tests and puts them beside the test executables' `deps` directory.
 pub fn bin(name: &str) -> PathBuf {
-    static BUILD: Once = Once::new();
     let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap().to_path_buf(); // target/<profile>
-    let path = dir.join(name);
-    BUILD.call_once(|| {
-        let status = Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--bin",
-                "census-agent",
-                "--bin",
-                "census-collector",
-            ])
-            .current_dir(workspace())
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "building the binaries failed");
-    });
-    assert!(path.exists(), "{} not built", path.display());
+    let dir = exe.parent().unwrap().parent().unwrap(); // target/<profile>
+    let path = dir.join(format!("e2e-{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} was not built (run the tests through cargo)",
+        path.display()
+    );
     path
 }
 

@@ -251,3 +251,51 @@ pub async fn shutdown_signal() {
     #[cfg(not(unix))]
     let _ = tokio::signal::ctrl_c().await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> AgentConfig {
+        AgentConfig {
+            collector: "https://127.0.0.1:1".into(),
+            fingerprint: "00".repeat(32),
+            agent_id: "agt_x".into(),
+            secret: "s".into(),
+            interval: "24h".into(),
+            state_dir: "/nonexistent".into(),
+            spool_max_reports: 10,
+            spool_max_bytes: 1000,
+            root: "/".into(),
+        }
+    }
+
+    #[test]
+    fn waits_interval_when_delivered_and_backs_off_when_pending() {
+        let c = cfg();
+        let ok: Result<CycleOutcome, CycleError> = Ok(CycleOutcome::default());
+        let pending: Result<CycleOutcome, CycleError> = Ok(CycleOutcome {
+            pending: 2,
+            ..Default::default()
+        });
+        for _ in 0..50 {
+            let w = next_wait(&c, &ok, 0).as_secs_f64();
+            assert!((86_400.0 * 0.9..=86_400.0 * 1.1).contains(&w), "{w}");
+            let w = next_wait(&c, &pending, 0).as_secs_f64();
+            assert!(
+                (48.0..=72.0).contains(&w),
+                "first retry about a minute: {w}"
+            );
+            let w = next_wait(&c, &pending, 3).as_secs_f64();
+            assert!((384.0..=576.0).contains(&w), "doubling: {w}");
+            let w = next_wait(&c, &pending, 30).as_secs_f64();
+            assert!(w <= 3600.0 * 1.2, "capped at an hour: {w}");
+        }
+        let mut short = cfg();
+        short.interval = "30s".into();
+        assert!(
+            next_wait(&short, &pending, 5).as_secs_f64() <= 36.0,
+            "never longer than the interval"
+        );
+    }
+}
