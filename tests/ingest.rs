@@ -119,6 +119,32 @@ fn bad_requests_are_refused_and_change_nothing() {
         assert_eq!(st, 200, "{ack}");
         assert_eq!(ack["stored"], true);
 
+        // Both HTTP/2 (ALPN h2, what the agent's client prefers) and HTTP/1.1 are served.
+        let h2 = c
+            .client()
+            .get(format!("{}/api/v1/health", c.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(h2.version(), reqwest::Version::HTTP_2);
+        let pin = census_shared::pin::parse_fingerprint(&c.fingerprint).unwrap();
+        let verifier = std::sync::Arc::new(census_agent::transport::pin::PinVerifier::new(pin));
+        let mut tls = census_agent::transport::pin::client_config(verifier).unwrap();
+        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let h1 = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .build()
+            .unwrap();
+        let r = h1
+            .get(format!("{}/api/v1/health", c.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.version(), r.status().as_u16()),
+            (reqwest::Version::HTTP_11, 200)
+        );
+
         // No or a wrong secret: 401.
         let (st, e) = post(&c, None, gzip(&good), true).await;
         assert_eq!((st, e["error"].as_str()), (401, Some("unauthorized")));

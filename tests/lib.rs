@@ -5,6 +5,8 @@
 //!
 //! Every address used is 127.0.0.1.
 
+pub mod lab;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -30,6 +32,18 @@ pub fn bin(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().unwrap().parent().unwrap(); // target/<profile>
     let path = dir.join(format!("e2e-{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} was not built (run the tests through cargo)",
+        path.display()
+    );
+    path
+}
+
+/// Path of one of this package's own helper binaries (`census-lab-listener`).
+pub fn workspace_bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let path = exe.parent().unwrap().parent().unwrap().join(name);
     assert!(
         path.exists(),
         "{} was not built (run the tests through cargo)",

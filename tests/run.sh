@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests need: iproute2 (`ip -j addr` for the live
-# comparison), procps/coreutils (nproc, df).
-pkgs=(iproute2 procps coreutils)
+# comparison, namespaces for the scan lab), nftables (firewalled lab hosts),
+# procps/coreutils (nproc, df).
+pkgs=(iproute2 procps coreutils nftables)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -6,6 +6,8 @@
 pub mod api;
 pub mod config;
 pub mod ingest;
+pub mod scan;
+pub mod scan_cli;
 pub mod secrets;
 pub mod serve;
 pub mod store;

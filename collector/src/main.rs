@@ -45,6 +45,8 @@ enum Command {
     /// Enrolled agents.
     #[command(subcommand)]
     Agents(AgentsCmd),
+    /// Find devices on the network: only the targets named, at a bounded rate.
+    Scan(census_collector::scan_cli::ScanArgs),
     /// Inventory the collector's own host (in-process) and print it as JSON.
     SelfInventory {
         /// Indent the JSON.
@@ -122,6 +124,10 @@ fn main() -> Result<()> {
         Command::Serve { .. } => rt.block_on(serve::serve(Config::load(&overrides)?)),
         Command::Token(cmd) => rt.block_on(token(Config::load(&overrides)?, cmd)),
         Command::Agents(cmd) => rt.block_on(agents(Config::load(&overrides)?, cmd)),
+        Command::Scan(args) => rt.block_on(census_collector::scan_cli::run(
+            Config::load(&overrides)?,
+            args,
+        )),
     }
 }
 

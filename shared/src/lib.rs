@@ -11,6 +11,7 @@
 pub mod api;
 pub mod duration;
 pub mod identity;
+pub mod observation;
 pub mod pin;
 pub mod report;
 

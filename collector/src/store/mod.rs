@@ -126,12 +126,23 @@ pub struct IngestOutcome {
     pub changed: bool,
 }
 
+/// A finished scan to store.
+#[derive(Debug, Clone)]
+pub struct NewScan {
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub targets: String,
+    pub observations: Vec<census_shared::observation::ScanObservation>,
+}
+
 /// Row counts, for tests, benchmarks and `status`.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Counts {
     pub agents: i64,
     pub reports: i64,
     pub snapshots: i64,
+    pub scans: i64,
+    pub scan_observations: i64,
 }
 
 /// Everything the collector stores.
@@ -162,6 +173,8 @@ pub trait Store: Send + Sync {
     fn has_report(&self, report_id: String) -> StoreFuture<'_, bool>;
     /// Row counts.
     fn counts(&self) -> StoreFuture<'_, Counts>;
+    /// Store a finished scan and its observations; returns the scan id.
+    fn save_scan(&self, scan: NewScan) -> StoreFuture<'_, i64>;
     /// The collector's own agent id (self-inventory), created on first use.
     fn self_agent(&self, hostname: String) -> StoreFuture<'_, String>;
 }

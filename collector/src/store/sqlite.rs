@@ -393,7 +393,8 @@ impl Store for SqliteStore {
         Box::pin(async move {
             let row = sqlx::query(
                 "SELECT (SELECT COUNT(*) FROM agents) AS agents, (SELECT COUNT(*) FROM reports) AS reports, \
-                 (SELECT COUNT(*) FROM snapshots) AS snapshots",
+                 (SELECT COUNT(*) FROM snapshots) AS snapshots, (SELECT COUNT(*) FROM scans) AS scans, \
+                 (SELECT COUNT(*) FROM scan_observations) AS scan_observations",
             )
             .fetch_one(&self.pool)
             .await?;
@@ -401,7 +402,40 @@ impl Store for SqliteStore {
                 agents: row.try_get("agents")?,
                 reports: row.try_get("reports")?,
                 snapshots: row.try_get("snapshots")?,
+                scans: row.try_get("scans")?,
+                scan_observations: row.try_get("scan_observations")?,
             })
+        })
+    }
+
+    fn save_scan(&self, scan: NewScan) -> StoreFuture<'_, i64> {
+        Box::pin(async move {
+            self.write(move |c| {
+                Box::pin(async move {
+                    let id = sqlx::query(
+                        "INSERT INTO scans (started_at, finished_at, targets, hosts_found) VALUES (?, ?, ?, ?)",
+                    )
+                    .bind(ts(scan.started_at))
+                    .bind(ts(scan.finished_at))
+                    .bind(&scan.targets)
+                    .bind(scan.observations.len() as i64)
+                    .execute(&mut *c)
+                    .await?
+                    .last_insert_rowid();
+                    for o in &scan.observations {
+                        let json = serde_json::to_string(o).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        sqlx::query("INSERT INTO scan_observations (scan_id, ip, mac, observation) VALUES (?, ?, ?, ?)")
+                            .bind(id)
+                            .bind(o.ip.to_string())
+                            .bind(o.mac.map(|m| m.to_string()))
+                            .bind(json)
+                            .execute(&mut *c)
+                            .await?;
+                    }
+                    Ok(id)
+                })
+            })
+            .await
         })
     }
 

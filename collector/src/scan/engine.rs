@@ -1,0 +1,334 @@
+//! The discovery engine: which addresses are alive, their open ports, MACs
+//! and banners, at a bounded rate and concurrency.
+//!
+//! Phases: (1) every target gets a TCP connect to a few discovery ports —
+//! an open port or a reset proves the host, and on a directly attached
+//! subnet the kernel's ARP for the connection leaves a neighbour entry even
+//! for hosts that answer nothing else; (2) live hosts get the full port
+//! list, with timeouts scaled to their measured round-trip time; (3) open
+//! web and SSH ports are asked what they are. Raw ARP/ICMP and UDP probes are
+//! not here yet (see ARCHITECTURE.md).
+
+use super::{banner, guess, neighbours};
+use census_shared::MacAddr;
+use census_shared::observation::{FoundBy, ScanObservation, Service};
+use std::collections::{BTreeSet, HashMap};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
+
+/// Ports tried first on every address.
+pub const DISCOVERY_PORTS: &[u16] = &[80, 443, 22, 445, 139, 3389, 9100, 631, 515, 8080, 23, 53];
+
+/// How a scan runs.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// TCP ports for live hosts; empty = discovery only.
+    pub ports: Vec<u16>,
+    /// Connection attempts per second, over the whole scan.
+    pub rate: u32,
+    /// Longest wait for one answer.
+    pub timeout: Duration,
+    /// Connection attempts in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            ports: super::ports::DEFAULT_TCP.to_vec(),
+            rate: 2000,
+            timeout: Duration::from_millis(1000),
+            concurrency: 512,
+        }
+    }
+}
+
+/// Live counters and partial results, for progress bars and Ctrl-C.
+#[derive(Default)]
+pub struct ScanProgress {
+    pub total: AtomicUsize,
+    pub probed: AtomicUsize,
+    pub found: AtomicUsize,
+    pub results: Mutex<Vec<ScanObservation>>,
+}
+
+/// Spaces connection attempts `1/rate` apart.
+struct RateGate {
+    next: tokio::sync::Mutex<tokio::time::Instant>,
+    gap: Duration,
+}
+
+impl RateGate {
+    async fn wait(&self) {
+        let at = {
+            let mut next = self.next.lock().await;
+            let at = (*next).max(tokio::time::Instant::now());
+            *next = at + self.gap;
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+}
+
+/// Result of one TCP probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Probe {
+    Open(Duration),
+    Reset(Duration),
+    Silent,
+}
+
+struct Ctx {
+    gate: RateGate,
+    slots: Semaphore,
+}
+
+async fn probe(ctx: &Ctx, addr: SocketAddr, timeout: Duration) -> Probe {
+    let _slot = ctx.slots.acquire().await.expect("never closed");
+    ctx.gate.wait().await;
+    let start = Instant::now();
+    match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+        Ok(Ok(_)) => Probe::Open(start.elapsed()),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            Probe::Reset(start.elapsed())
+        }
+        _ => Probe::Silent,
+    }
+}
+
+/// Scan `targets`; results also accumulate in `progress.results`.
+pub async fn scan(
+    targets: Vec<IpAddr>,
+    opts: &ScanOptions,
+    progress: Arc<ScanProgress>,
+) -> Vec<ScanObservation> {
+    let ctx = Arc::new(Ctx {
+        gate: RateGate {
+            next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
+            gap: Duration::from_secs_f64(1.0 / opts.rate.max(1) as f64),
+        },
+        slots: Semaphore::new(opts.concurrency.max(1)),
+    });
+    progress.total.store(targets.len(), Ordering::Relaxed);
+    let discovery: Vec<u16> = if opts.ports.is_empty() {
+        DISCOVERY_PORTS.to_vec()
+    } else {
+        DISCOVERY_PORTS
+            .iter()
+            .copied()
+            .filter(|p| opts.ports.contains(p))
+            .chain(opts.ports.iter().copied().take(2))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+
+    // Phase 1: discovery probes on every address.
+    let mut phase1 = tokio::task::JoinSet::new();
+    for ip in targets.clone() {
+        let (ctx, ports, timeout, progress) = (
+            ctx.clone(),
+            discovery.clone(),
+            opts.timeout,
+            progress.clone(),
+        );
+        phase1.spawn(async move {
+            let answers = probe_ports(&ctx, ip, &ports, timeout).await;
+            progress.probed.fetch_add(1, Ordering::Relaxed);
+            (ip, answers)
+        });
+    }
+    let mut answered: HashMap<IpAddr, Vec<(u16, Probe)>> = HashMap::new();
+    while let Some(Ok((ip, answers))) = phase1.join_next().await {
+        answered.insert(ip, answers);
+    }
+    // Give late ARP replies a moment, then read the neighbour table.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let neigh = neighbours::read();
+
+    let mut live: Vec<Live> = Vec::new();
+    for ip in &targets {
+        let answers = answered.remove(ip).unwrap_or_default();
+        let tcp = answers.iter().any(|(_, r)| *r != Probe::Silent);
+        let mac = neigh.get(ip).copied();
+        if tcp || mac.is_some() {
+            progress.found.fetch_add(1, Ordering::Relaxed);
+            live.push(Live {
+                ip: *ip,
+                answers,
+                mac,
+            });
+        }
+    }
+
+    // Phases 2 and 3 per live host.
+    let mut hosts = tokio::task::JoinSet::new();
+    for Live { ip, answers, mac } in live {
+        let (ctx, opts, progress) = (ctx.clone(), opts.clone(), progress.clone());
+        hosts.spawn(async move {
+            let o = examine(&ctx, ip, answers, mac, &opts).await;
+            progress
+                .results
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(o.clone());
+            o
+        });
+    }
+    let mut out = Vec::new();
+    while let Some(Ok(o)) = hosts.join_next().await {
+        out.push(o);
+    }
+    out.sort_by_key(|o| o.ip);
+    out
+}
+
+/// A host that answered discovery.
+struct Live {
+    ip: IpAddr,
+    answers: Vec<(u16, Probe)>,
+    mac: Option<MacAddr>,
+}
+
+/// Probe `ports` of `ip` concurrently; answers in port order.
+async fn probe_ports(
+    ctx: &Arc<Ctx>,
+    ip: IpAddr,
+    ports: &[u16],
+    timeout: Duration,
+) -> Vec<(u16, Probe)> {
+    let mut set = tokio::task::JoinSet::new();
+    for &port in ports {
+        let ctx = ctx.clone();
+        set.spawn(async move { (port, probe(&ctx, SocketAddr::new(ip, port), timeout).await) });
+    }
+    let mut out: Vec<(u16, Probe)> = set.join_all().await;
+    out.sort_by_key(|(p, _)| *p);
+    out
+}
+
+async fn examine(
+    ctx: &Arc<Ctx>,
+    ip: IpAddr,
+    first: Vec<(u16, Probe)>,
+    mac: Option<MacAddr>,
+    opts: &ScanOptions,
+) -> ScanObservation {
+    let mut found_by = BTreeSet::new();
+    let mut rtt: Option<Duration> = None;
+    let mut open = BTreeSet::new();
+    let mut note =
+        |port: u16, r: Probe, found_by: &mut BTreeSet<FoundBy>, rtt: &mut Option<Duration>| match r
+        {
+            Probe::Open(t) => {
+                open.insert(port);
+                found_by.insert(FoundBy::TcpOpen);
+                *rtt = Some(rtt.map_or(t, |x: Duration| x.min(t)));
+            }
+            Probe::Reset(t) => {
+                found_by.insert(FoundBy::TcpReset);
+                *rtt = Some(rtt.map_or(t, |x: Duration| x.min(t)));
+            }
+            Probe::Silent => {}
+        };
+    for (p, r) in &first {
+        note(*p, *r, &mut found_by, &mut rtt);
+    }
+    if mac.is_some() {
+        found_by.insert(FoundBy::Neighbour);
+    }
+    // Full port list, with a timeout fitted to this host's round trip.
+    let timeout = rtt.map_or(opts.timeout, |t| {
+        (t * 8 + Duration::from_millis(150)).min(opts.timeout)
+    });
+    let rest: Vec<u16> = opts
+        .ports
+        .iter()
+        .copied()
+        .filter(|p| !first.iter().any(|(q, _)| q == p))
+        .collect();
+    for (p, r) in probe_ports(ctx, ip, &rest, timeout).await {
+        note(p, r, &mut found_by, &mut rtt);
+    }
+    let open_tcp: Vec<u16> = open
+        .into_iter()
+        .filter(|p| opts.ports.is_empty() || opts.ports.contains(p) || DISCOVERY_PORTS.contains(p))
+        .collect();
+    let mut services = Vec::new();
+    for &port in &open_tcp {
+        if let Some(s) = identify(ip, port, opts.timeout).await {
+            services.push(s);
+        }
+    }
+    let mac_vendor =
+        mac.and_then(|m| oui_data::lookup(&m.to_string()).map(|r| r.organization().to_string()));
+    let mut o = ScanObservation {
+        ip,
+        mac,
+        mac_vendor,
+        mac_local: mac.is_some_and(|m| m.flags().locally_administered),
+        names: Vec::new(),
+        found_by: found_by.into_iter().collect(),
+        rtt_ms: rtt.map(|t| t.as_secs_f64() * 1000.0),
+        open_tcp,
+        services,
+        guess: Default::default(),
+        seen_at: chrono::Utc::now(),
+    };
+    o.guess = guess::guess(&o);
+    o
+}
+
+/// Ask an open port what it is: HTTP `GET /` on web ports, the greeting
+/// on SSH. Reads at most [`banner::MAX_READ`] bytes.
+async fn identify(ip: IpAddr, port: u16, timeout: Duration) -> Option<Service> {
+    let (name, request): (&str, Option<String>) = match port {
+        22 => ("ssh", None),
+        80 | 8000 | 8080 | 5000 => (
+            "http",
+            Some(format!(
+                "GET / HTTP/1.0\r\nHost: {ip}\r\nUser-Agent: census-scan\r\nConnection: close\r\n\r\n"
+            )),
+        ),
+        _ => return None,
+    };
+    let fut = async {
+        let mut s = TcpStream::connect(SocketAddr::new(ip, port)).await.ok()?;
+        if let Some(r) = &request {
+            s.write_all(r.as_bytes()).await.ok()?;
+        }
+        let mut buf = vec![0u8; banner::MAX_READ];
+        let mut n = 0;
+        while n < buf.len() {
+            match s.read(&mut buf[n..]).await {
+                Ok(0) | Err(_) => break,
+                Ok(k) => n += k,
+            }
+            if name == "ssh" && buf[..n].contains(&b'\n') {
+                break;
+            }
+        }
+        Some(buf[..n].to_vec())
+    };
+    let data = tokio::time::timeout(timeout * 2, fut)
+        .await
+        .ok()
+        .flatten()?;
+    let (product, detail) = match name {
+        "ssh" => (banner::parse_ssh(&data), None),
+        _ => banner::parse_http(&data),
+    };
+    Some(Service {
+        port,
+        protocol: "tcp".into(),
+        name: name.into(),
+        product,
+        detail,
+    })
+}

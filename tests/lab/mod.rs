@@ -1,0 +1,164 @@
+//! A LAN built from Linux network namespaces for the scanner's tests: one
+//! bridge namespace, one scanner namespace, and host namespaces joined to
+//! the bridge by veth pairs, each with a chosen MAC and listeners on chosen
+//! ports. Everything lives in namespaces this process created, under a
+//! unique prefix, and is deleted on drop — also when a test fails. Needs
+//! root (CI runs as root), iproute2 and nftables.
+
+use std::process::{Child, Command};
+
+/// One device in the lab.
+#[derive(Debug, Clone)]
+pub struct LabHost {
+    /// Last octet of its address in the lab subnet.
+    pub octet: u8,
+    /// Its MAC address.
+    pub mac: String,
+    /// TCP ports it listens on.
+    pub ports: Vec<u16>,
+    /// Web page title and Server header, for web ports.
+    pub title: String,
+    pub server: String,
+    /// Drop every IP packet addressed to it (a firewalled host that still
+    /// answers ARP): only layer 2 shows it.
+    pub silent: bool,
+}
+
+/// A running lab.
+pub struct Lab {
+    prefix: String,
+    namespaces: Vec<String>,
+    children: Vec<Child>,
+    /// The subnet's first three octets, e.g. "198.51.100".
+    pub net: String,
+}
+
+fn ip(args: &[&str]) {
+    let out = Command::new("ip")
+        .args(args)
+        .output()
+        .expect("iproute2 `ip` is needed for lab tests");
+    assert!(
+        out.status.success(),
+        "ip {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+impl Lab {
+    /// Build the lab: `hosts` on `net`.0/24, the scanner at `net`.1.
+    pub fn build(net: &str, hosts: &[LabHost], listener: &std::path::Path) -> Lab {
+        // SAFETY: geteuid has no preconditions.
+        assert_eq!(
+            unsafe { libc::geteuid() },
+            0,
+            "the namespace lab needs root (CI runs tests as root)"
+        );
+        let prefix = format!("cs{}", std::process::id() % 100_000);
+        let mut lab = Lab {
+            prefix: prefix.clone(),
+            namespaces: Vec::new(),
+            children: Vec::new(),
+            net: net.to_string(),
+        };
+        let br = format!("{prefix}-br");
+        lab.add_ns(&br);
+        ip(&["-n", &br, "link", "add", "br0", "type", "bridge"]);
+        ip(&["-n", &br, "link", "set", "br0", "up"]);
+        let scanner = lab.scanner();
+        lab.add_ns(&scanner);
+        lab.attach(&scanner, "sc", 1, None);
+        for h in hosts {
+            let ns = format!("{prefix}-h{}", h.octet);
+            lab.add_ns(&ns);
+            lab.attach(&ns, &format!("h{}", h.octet), h.octet, Some(&h.mac));
+            if h.silent {
+                for rule in [
+                    "add table inet lab",
+                    "add chain inet lab input { type filter hook input priority 0 ; policy drop ; }",
+                ] {
+                    let out = Command::new("ip")
+                        .args(["netns", "exec", &ns, "nft", rule])
+                        .output()
+                        .expect("nft (Debian package nftables) is needed for silent lab hosts");
+                    assert!(
+                        out.status.success(),
+                        "nft {rule}: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            }
+            if !h.ports.is_empty() {
+                let mut cmd = Command::new("ip");
+                cmd.args(["netns", "exec", &ns]).arg(listener);
+                cmd.args(h.ports.iter().map(|p| p.to_string()));
+                cmd.args(["--title", &h.title, "--server", &h.server]);
+                lab.children
+                    .push(cmd.spawn().expect("start a lab listener"));
+            }
+        }
+        // Let the listeners bind.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        lab
+    }
+
+    /// The scanner's namespace name.
+    pub fn scanner(&self) -> String {
+        format!("{}-sc", self.prefix)
+    }
+
+    fn add_ns(&mut self, name: &str) {
+        let _ = Command::new("ip").args(["netns", "del", name]).output();
+        ip(&["netns", "add", name]);
+        self.namespaces.push(name.to_string());
+        ip(&["-n", name, "link", "set", "lo", "up"]);
+    }
+
+    fn attach(&self, ns: &str, short: &str, octet: u8, mac: Option<&str>) {
+        let br = format!("{}-br", self.prefix);
+        let (outside, inside) = (
+            format!("{}{short}b", self.prefix),
+            format!("{}{short}i", self.prefix),
+        );
+        ip(&[
+            "link", "add", &inside, "type", "veth", "peer", "name", &outside,
+        ]);
+        ip(&["link", "set", &outside, "netns", &br]);
+        ip(&["-n", &br, "link", "set", &outside, "master", "br0", "up"]);
+        ip(&["link", "set", &inside, "netns", ns]);
+        ip(&["-n", ns, "link", "set", &inside, "name", "eth0"]);
+        if let Some(m) = mac {
+            ip(&["-n", ns, "link", "set", "eth0", "address", m]);
+        }
+        ip(&[
+            "-n",
+            ns,
+            "addr",
+            "add",
+            &format!("{}.{octet}/24", self.net),
+            "dev",
+            "eth0",
+        ]);
+        ip(&["-n", ns, "link", "set", "eth0", "up"]);
+    }
+
+    /// Run a command inside the scanner namespace.
+    pub fn in_scanner(&self, program: &std::path::Path) -> Command {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", &self.scanner()]).arg(program);
+        c
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        for c in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        for ns in self.namespaces.iter().rev() {
+            let _ = Command::new("ip").args(["netns", "del", ns]).output();
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! The scanner against a LAN of 20 devices in network namespaces
+//! (198.51.100.0/24, reachable only from the lab's scanner namespace):
+//! recall and precision of hosts, MACs and vendors, open ports, banners and
+//! first type guesses. Hosts without any open port are found through the
+//! neighbour table. Needs root; the lab is torn down even on failure.
+
+use census_tests::lab::{Lab, LabHost};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+const NET: &str = "198.51.100";
+
+fn host(octet: u8, mac: &str, ports: &[u16], title: &str, server: &str) -> LabHost {
+    LabHost {
+        octet,
+        mac: mac.into(),
+        ports: ports.to_vec(),
+        title: title.into(),
+        server: server.into(),
+        silent: false,
+    }
+}
+
+fn lab_hosts() -> Vec<LabHost> {
+    let mut h = vec![
+        host(
+            10,
+            "00:1b:a9:00:00:10",
+            &[80, 515, 631, 9100],
+            "Brother HL-L2350DW series",
+            "debut/1.30",
+        ),
+        host(
+            11,
+            "00:11:32:00:00:11",
+            &[22, 139, 445, 5000, 5001],
+            "Synology DiskStation",
+            "nginx",
+        ),
+        host(12, "3c:7c:3f:00:00:12", &[135, 139, 445, 3389], "", ""),
+        host(
+            13,
+            "02:00:00:00:00:13",
+            &[22, 80, 5432],
+            "Intranet",
+            "Apache/2.4.62 (Debian)",
+        ),
+        host(
+            14,
+            "80:5e:c0:00:00:14",
+            &[80, 5060],
+            "Yealink T46U",
+            "yealink embed httpd",
+        ),
+        host(15, "02:00:00:00:00:15", &[80, 554], "IP Camera", "Boa/0.94"),
+        host(
+            16,
+            "4c:5e:0c:00:00:16",
+            &[23, 53, 80],
+            "RouterOS router configuration page",
+            "MikroTik",
+        ),
+    ];
+    // Three hosts with no open port (they answer with resets), and two
+    // firewalled ones that drop everything: only layer 2 shows those.
+    for o in 17..=21 {
+        let mut x = host(o, &format!("02:00:00:00:01:{o:02x}"), &[], "", "");
+        x.silent = o >= 20;
+        h.push(x);
+    }
+    // Eight hosts with one service each.
+    for (o, p) in (22..=29).zip([8080u16, 3306, 21, 25, 110, 143, 993, 8443]) {
+        h.push(host(
+            o,
+            &format!("02:00:00:00:02:{o:02x}"),
+            &[p],
+            "Service",
+            "lab",
+        ));
+    }
+    h
+}
+
+#[test]
+fn scan_finds_every_lab_device_and_nothing_else() {
+    let hosts = lab_hosts();
+    let listener = census_tests::workspace_bin("census-lab-listener");
+    let lab = Lab::build(NET, &hosts, &listener);
+    let data = tempfile::tempdir().unwrap();
+    let out = lab
+        .in_scanner(&census_tests::bin("census-collector"))
+        .args(["--data-dir", data.path().to_str().unwrap()])
+        .args([
+            "scan",
+            &format!("{NET}.0/24"),
+            "--json",
+            "--timeout",
+            "500",
+            "--save",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let by_ip: BTreeMap<String, &Value> = found
+        .iter()
+        .map(|o| (o["ip"].as_str().unwrap().to_string(), o))
+        .collect();
+
+    // Recall and precision of hosts: exactly the lab's 20 devices and the
+    // scanner itself (.1), as nmap reports its own host too.
+    let mut want: BTreeSet<String> = hosts.iter().map(|h| format!("{NET}.{}", h.octet)).collect();
+    want.insert(format!("{NET}.1"));
+    let got: BTreeSet<String> = by_ip.keys().cloned().collect();
+    assert_eq!(got, want, "hosts found vs present");
+
+    for h in &hosts {
+        let o = by_ip[&format!("{NET}.{}", h.octet)];
+        // MACs: every device shares the scanner's link.
+        assert_eq!(
+            o["mac"].as_str(),
+            Some(h.mac.as_str()),
+            "MAC of .{}",
+            h.octet
+        );
+        // Open ports: exactly the listeners (all are in the default list).
+        let open: Vec<u16> = o["open_tcp"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_u64().unwrap() as u16)
+            .collect();
+        let mut want_ports = h.ports.clone();
+        want_ports.sort();
+        assert_eq!(open, want_ports, "open ports of .{}", h.octet);
+        let how = if h.silent {
+            serde_json::json!(["neighbour"])
+        } else if h.ports.is_empty() {
+            serde_json::json!(["tcp_reset", "neighbour"])
+        } else {
+            serde_json::json!(["tcp_open", "tcp_reset", "neighbour"])
+        };
+        assert_eq!(o["found_by"], how, "how .{} was found", h.octet);
+    }
+
+    let kind = |octet: u8| {
+        by_ip[&format!("{NET}.{octet}")]["guess"]["kind"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(kind(10), "printer");
+    assert_eq!(kind(11), "nas");
+    assert_eq!(kind(12), "windows_pc");
+    assert_eq!(kind(13), "server");
+    assert_eq!(kind(14), "phone");
+    assert_eq!(kind(15), "camera");
+    assert_eq!(kind(16), "switch_router");
+    assert_eq!(kind(17), "unknown");
+
+    // Vendors from the IEEE registry, and banners.
+    let o = by_ip[&format!("{NET}.10")];
+    assert!(
+        o["mac_vendor"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("brother"),
+        "{o}"
+    );
+    let http = o["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["port"] == 80)
+        .expect("http service");
+    assert_eq!(http["detail"], "Brother HL-L2350DW series");
+    let o = by_ip[&format!("{NET}.11")];
+    assert!(
+        o["mac_vendor"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("synology"),
+        "{o}"
+    );
+    let ssh = o["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["port"] == 22)
+        .expect("ssh service");
+    assert_eq!(ssh["product"], "OpenSSH_9.2p1 Debian-2+deb12u3");
+    assert_eq!(by_ip[&format!("{NET}.13")]["mac_local"], true);
+    drop(lab);
+
+    // --save stored the scan and one observation per host.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let store = rt
+        .block_on(census_collector::store::sqlite::SqliteStore::open(
+            &data.path().join("census.db"),
+        ))
+        .unwrap();
+    use census_collector::store::Store;
+    let counts = rt.block_on(store.counts()).unwrap();
+    assert_eq!(
+        (counts.scans, counts.scan_observations),
+        (1, found.len() as i64)
+    );
+}
