@@ -18,6 +18,7 @@ fn host(octet: u8, mac: &str, ports: &[u16], title: &str, server: &str) -> LabHo
         title: title.into(),
         server: server.into(),
         silent: false,
+        ignore_icmp: false,
     }
 }
 
@@ -68,15 +69,17 @@ fn lab_hosts() -> Vec<LabHost> {
         x.silent = o >= 20;
         h.push(x);
     }
-    // Eight hosts with one service each.
+    // Eight hosts with one service each; three of them ignore ping.
     for (o, p) in (22..=29).zip([8080u16, 3306, 21, 25, 110, 143, 993, 8443]) {
-        h.push(host(
+        let mut x = host(
             o,
             &format!("02:00:00:00:02:{o:02x}"),
             &[p],
             "Service",
             "lab",
-        ));
+        );
+        x.ignore_icmp = o >= 27;
+        h.push(x);
     }
     h
 }
@@ -139,10 +142,12 @@ fn scan_finds_every_lab_device_and_nothing_else() {
         assert_eq!(open, want_ports, "open ports of .{}", h.octet);
         let how = if h.silent {
             serde_json::json!(["neighbour"])
-        } else if h.ports.is_empty() {
-            serde_json::json!(["tcp_reset", "neighbour"])
-        } else {
+        } else if h.ignore_icmp {
             serde_json::json!(["tcp_open", "tcp_reset", "neighbour"])
+        } else if h.ports.is_empty() {
+            serde_json::json!(["icmp", "tcp_reset", "neighbour"])
+        } else {
+            serde_json::json!(["icmp", "tcp_open", "tcp_reset", "neighbour"])
         };
         assert_eq!(o["found_by"], how, "how .{} was found", h.octet);
     }

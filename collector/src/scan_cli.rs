@@ -57,10 +57,10 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
         rate: args.rate.max(1),
         timeout: Duration::from_millis(args.timeout.max(10)),
         concurrency: fd_budget(),
+        icmp: true,
     };
     eprintln!(
-        "scanning {} address(es) with TCP connect probes and the kernel neighbour table \
-         (raw ARP/ICMP and UDP probes are not part of this version)",
+        "scanning {} address(es): ICMP echo, TCP connects, the kernel neighbour table",
         targets.len()
     );
     let progress = Arc::new(ScanProgress::default());
@@ -95,6 +95,14 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
     };
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    for note in progress
+        .notes
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+    {
+        eprintln!("note: {note}");
     }
     if interrupted {
         eprintln!(

@@ -22,6 +22,8 @@ pub struct LabHost {
     /// Drop every IP packet addressed to it (a firewalled host that still
     /// answers ARP): only layer 2 shows it.
     pub silent: bool,
+    /// Drop ICMP only (a host that ignores ping).
+    pub ignore_icmp: bool,
 }
 
 /// A running lab.
@@ -73,21 +75,30 @@ impl Lab {
             let ns = format!("{prefix}-h{}", h.octet);
             lab.add_ns(&ns);
             lab.attach(&ns, &format!("h{}", h.octet), h.octet, Some(&h.mac));
-            if h.silent {
-                for rule in [
+            let rules: &[&str] = if h.silent {
+                &[
                     "add table inet lab",
                     "add chain inet lab input { type filter hook input priority 0 ; policy drop ; }",
-                ] {
-                    let out = Command::new("ip")
-                        .args(["netns", "exec", &ns, "nft", rule])
-                        .output()
-                        .expect("nft (Debian package nftables) is needed for silent lab hosts");
-                    assert!(
-                        out.status.success(),
-                        "nft {rule}: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                }
+                ]
+            } else if h.ignore_icmp {
+                &[
+                    "add table inet lab",
+                    "add chain inet lab input { type filter hook input priority 0 ; policy accept ; }",
+                    "add rule inet lab input ip protocol icmp drop",
+                ]
+            } else {
+                &[]
+            };
+            for rule in rules {
+                let out = Command::new("ip")
+                    .args(["netns", "exec", &ns, "nft", rule])
+                    .output()
+                    .expect("nft (Debian package nftables) is needed for firewalled lab hosts");
+                assert!(
+                    out.status.success(),
+                    "nft {rule}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
             if !h.ports.is_empty() {
                 let mut cmd = Command::new("ip");

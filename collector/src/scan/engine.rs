@@ -9,7 +9,7 @@
 //! web and SSH ports are asked what they are. Raw ARP/ICMP and UDP probes are
 //! not here yet (see ARCHITECTURE.md).
 
-use super::{banner, guess, neighbours};
+use super::{banner, guess, icmp, neighbours};
 use census_shared::MacAddr;
 use census_shared::observation::{FoundBy, ScanObservation, Service};
 use std::collections::{BTreeSet, HashMap};
@@ -22,8 +22,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
-/// Ports tried first on every address.
-pub const DISCOVERY_PORTS: &[u16] = &[80, 443, 22, 445, 139, 3389, 9100, 631, 515, 8080, 23, 53];
+/// TCP ports tried on addresses that did not answer ICMP: a reset from a
+/// closed port proves a host as well as an open one.
+pub const DISCOVERY_PORTS: &[u16] = &[80, 443];
 
 /// How a scan runs.
 #[derive(Debug, Clone)]
@@ -36,6 +37,8 @@ pub struct ScanOptions {
     pub timeout: Duration,
     /// Connection attempts in flight at once.
     pub concurrency: usize,
+    /// Sweep with ICMP echo first (when a socket can be opened).
+    pub icmp: bool,
 }
 
 impl Default for ScanOptions {
@@ -45,6 +48,7 @@ impl Default for ScanOptions {
             rate: 2000,
             timeout: Duration::from_millis(1000),
             concurrency: 512,
+            icmp: true,
         }
     }
 }
@@ -56,6 +60,17 @@ pub struct ScanProgress {
     pub probed: AtomicUsize,
     pub found: AtomicUsize,
     pub results: Mutex<Vec<ScanObservation>>,
+    /// Things the user should know once (fallbacks and why).
+    pub notes: Mutex<Vec<String>>,
+}
+
+impl ScanProgress {
+    fn note(&self, what: String) {
+        self.notes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(what);
+    }
 }
 
 /// Spaces connection attempts `1/rate` apart.
@@ -116,30 +131,45 @@ pub async fn scan(
         slots: Semaphore::new(opts.concurrency.max(1)),
     });
     progress.total.store(targets.len(), Ordering::Relaxed);
-    let discovery: Vec<u16> = if opts.ports.is_empty() {
-        DISCOVERY_PORTS.to_vec()
-    } else {
-        DISCOVERY_PORTS
-            .iter()
-            .copied()
-            .filter(|p| opts.ports.contains(p))
-            .chain(opts.ports.iter().copied().take(2))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect()
+    let gap = Duration::from_secs_f64(1.0 / opts.rate.max(1) as f64);
+
+    // The neighbour table is read all through discovery: on large on-link
+    // ranges the kernel recycles entries before the sweep ends.
+    let neigh: Arc<Mutex<HashMap<IpAddr, MacAddr>>> = Arc::default();
+    let watcher = {
+        let neigh = neigh.clone();
+        tokio::spawn(async move {
+            loop {
+                let now = neighbours::read();
+                neigh.lock().unwrap_or_else(|p| p.into_inner()).extend(now);
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        })
     };
 
-    // Phase 1: discovery probes on every address.
+    // Phase 0: one ICMP echo per address, when a socket can be had.
+    let mut icmp: HashMap<IpAddr, Duration> = HashMap::new();
+    if opts.icmp {
+        match icmp::Pinger::open() {
+            Ok(p) => {
+                let p = Arc::new(p);
+                tracing::debug!(mode = ?p.mode(), "ICMP sweep");
+                icmp = p.sweep(&targets, gap, opts.timeout).await;
+            }
+            Err(e) => progress.note(e),
+        }
+    }
+
+    // Phase 1: TCP connects, like nmap's -sn probes, for what ICMP did not show.
     let mut phase1 = tokio::task::JoinSet::new();
-    for ip in targets.clone() {
-        let (ctx, ports, timeout, progress) = (
-            ctx.clone(),
-            discovery.clone(),
-            opts.timeout,
-            progress.clone(),
-        );
+    for ip in targets.iter().copied() {
+        if icmp.contains_key(&ip) {
+            progress.probed.fetch_add(1, Ordering::Relaxed);
+            continue;
+        }
+        let (ctx, timeout, progress) = (ctx.clone(), opts.timeout, progress.clone());
         phase1.spawn(async move {
-            let answers = probe_ports(&ctx, ip, &ports, timeout).await;
+            let answers = probe_ports(&ctx, ip, DISCOVERY_PORTS, timeout).await;
             progress.probed.fetch_add(1, Ordering::Relaxed);
             (ip, answers)
         });
@@ -148,31 +178,41 @@ pub async fn scan(
     while let Some(Ok((ip, answers))) = phase1.join_next().await {
         answered.insert(ip, answers);
     }
-    // Give late ARP replies a moment, then read the neighbour table.
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let neigh = neighbours::read();
+    // Give late ARP replies a moment, then take the neighbour table.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    watcher.abort();
+    let mut neigh = std::mem::take(&mut *neigh.lock().unwrap_or_else(|p| p.into_inner()));
+    neigh.extend(neighbours::read());
 
     let mut live: Vec<Live> = Vec::new();
     for ip in &targets {
         let answers = answered.remove(ip).unwrap_or_default();
         let tcp = answers.iter().any(|(_, r)| *r != Probe::Silent);
         let mac = neigh.get(ip).copied();
-        if tcp || mac.is_some() {
+        let ping = icmp.get(ip).copied();
+        if tcp || mac.is_some() || ping.is_some() {
             progress.found.fetch_add(1, Ordering::Relaxed);
             live.push(Live {
                 ip: *ip,
                 answers,
                 mac,
+                ping,
             });
         }
     }
 
     // Phases 2 and 3 per live host.
     let mut hosts = tokio::task::JoinSet::new();
-    for Live { ip, answers, mac } in live {
+    for Live {
+        ip,
+        answers,
+        mac,
+        ping,
+    } in live
+    {
         let (ctx, opts, progress) = (ctx.clone(), opts.clone(), progress.clone());
         hosts.spawn(async move {
-            let o = examine(&ctx, ip, answers, mac, &opts).await;
+            let o = examine(&ctx, ip, answers, mac, ping, &opts).await;
             progress
                 .results
                 .lock()
@@ -194,6 +234,7 @@ struct Live {
     ip: IpAddr,
     answers: Vec<(u16, Probe)>,
     mac: Option<MacAddr>,
+    ping: Option<Duration>,
 }
 
 /// Probe `ports` of `ip` concurrently; answers in port order.
@@ -218,10 +259,14 @@ async fn examine(
     ip: IpAddr,
     first: Vec<(u16, Probe)>,
     mac: Option<MacAddr>,
+    ping: Option<Duration>,
     opts: &ScanOptions,
 ) -> ScanObservation {
     let mut found_by = BTreeSet::new();
-    let mut rtt: Option<Duration> = None;
+    let mut rtt: Option<Duration> = ping;
+    if ping.is_some() {
+        found_by.insert(FoundBy::Icmp);
+    }
     let mut open = BTreeSet::new();
     let mut note =
         |port: u16, r: Probe, found_by: &mut BTreeSet<FoundBy>, rtt: &mut Option<Duration>| match r
