@@ -140,14 +140,13 @@ fn scan_finds_every_lab_device_and_nothing_else() {
         let mut want_ports = h.ports.clone();
         want_ports.sort();
         assert_eq!(open, want_ports, "open ports of .{}", h.octet);
+        // As root the whole on-link range is settled by ARP.
         let how = if h.silent {
-            serde_json::json!(["neighbour"])
-        } else if h.ignore_icmp {
-            serde_json::json!(["tcp_open", "tcp_reset", "neighbour"])
+            serde_json::json!(["arp"])
         } else if h.ports.is_empty() {
-            serde_json::json!(["icmp", "tcp_reset", "neighbour"])
+            serde_json::json!(["arp", "tcp_reset"])
         } else {
-            serde_json::json!(["icmp", "tcp_open", "tcp_reset", "neighbour"])
+            serde_json::json!(["arp", "tcp_open", "tcp_reset"])
         };
         assert_eq!(o["found_by"], how, "how .{} was found", h.octet);
     }
@@ -216,4 +215,79 @@ fn scan_finds_every_lab_device_and_nothing_else() {
         (counts.scans, counts.scan_observations),
         (1, found.len() as i64)
     );
+}
+
+/// Without privileges (no raw sockets, no ICMP datagram sockets in a fresh
+/// namespace) the scan says what it fell back to and still finds every
+/// device: TCP resets and open ports, and the kernel's neighbour table for
+/// the two that drop all IP traffic.
+#[test]
+fn unprivileged_scan_falls_back_and_still_finds_everything() {
+    let hosts = lab_hosts();
+    let listener = census_tests::workspace_bin("census-lab-listener");
+    let lab = Lab::build("203.0.113", &hosts, &listener);
+    let out = std::process::Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            &lab.scanner(),
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ])
+        .args(["--inh-caps=-all", "--bounding-set=-all"])
+        .arg(census_tests::bin("census-collector"))
+        .args([
+            "scan",
+            "203.0.113.0/24",
+            "--no-ports",
+            "--json",
+            "--timeout",
+            "500",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("CAP_NET_RAW") && err.contains("falling back"),
+        "says what it fell back to: {err}"
+    );
+    let found: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let by_ip: BTreeMap<String, &Value> = found
+        .iter()
+        .map(|o| (o["ip"].as_str().unwrap().to_string(), o))
+        .collect();
+    let mut want: BTreeSet<String> = hosts
+        .iter()
+        .map(|h| format!("203.0.113.{}", h.octet))
+        .collect();
+    want.insert("203.0.113.1".into());
+    assert_eq!(by_ip.keys().cloned().collect::<BTreeSet<_>>(), want);
+    for h in &hosts {
+        let o = by_ip[&format!("203.0.113.{}", h.octet)];
+        assert_eq!(
+            o["mac"].as_str(),
+            Some(h.mac.as_str()),
+            "MAC of .{} from the neighbour table",
+            h.octet
+        );
+        let how: Vec<&str> = o["found_by"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        if h.silent {
+            assert_eq!(how, ["neighbour"], ".{}", h.octet);
+        } else {
+            assert!(
+                how.contains(&"neighbour") && !how.contains(&"icmp") && !how.contains(&"arp"),
+                ".{}: {how:?}",
+                h.octet
+            );
+        }
+    }
+    drop(lab);
 }

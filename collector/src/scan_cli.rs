@@ -58,9 +58,10 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
         timeout: Duration::from_millis(args.timeout.max(10)),
         concurrency: fd_budget(),
         icmp: true,
+        arp: true,
     };
     eprintln!(
-        "scanning {} address(es): ICMP echo, TCP connects, the kernel neighbour table",
+        "scanning {} address(es): ARP on attached subnets, ICMP echo, TCP connects",
         targets.len()
     );
     let progress = Arc::new(ScanProgress::default());

@@ -57,7 +57,9 @@ impl Lab {
             0,
             "the namespace lab needs root (CI runs tests as root)"
         );
-        let prefix = format!("cs{}", std::process::id() % 100_000);
+        static LABS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = LABS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let prefix = format!("cs{}{n}", std::process::id() % 10_000);
         let mut lab = Lab {
             prefix: prefix.clone(),
             namespaces: Vec::new(),

@@ -9,11 +9,13 @@
 //! web and SSH ports are asked what they are. Raw ARP/ICMP and UDP probes are
 //! not here yet (see ARCHITECTURE.md).
 
+#[cfg(unix)]
+use super::arp;
 use super::{banner, guess, icmp, neighbours};
 use census_shared::MacAddr;
 use census_shared::observation::{FoundBy, ScanObservation, Service};
-use std::collections::{BTreeSet, HashMap};
-use std::net::{IpAddr, SocketAddr};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -39,6 +41,8 @@ pub struct ScanOptions {
     pub concurrency: usize,
     /// Sweep with ICMP echo first (when a socket can be opened).
     pub icmp: bool,
+    /// Sweep attached subnets with ARP (when a raw socket can be opened).
+    pub arp: bool,
 }
 
 impl Default for ScanOptions {
@@ -49,6 +53,7 @@ impl Default for ScanOptions {
             timeout: Duration::from_millis(1000),
             concurrency: 512,
             icmp: true,
+            arp: true,
         }
     }
 }
@@ -147,27 +152,79 @@ pub async fn scan(
         })
     };
 
-    // Phase 0: one ICMP echo per address, when a socket can be had.
+    // Phase 0a: ARP on attached subnets (raw socket). Where it ran, it is
+    // the whole truth about which addresses are in use.
+    let mut arp: HashMap<IpAddr, (MacAddr, Duration)> = HashMap::new();
+    let mut settled: HashSet<IpAddr> = HashSet::new();
+    #[cfg(unix)]
+    if opts.arp {
+        for link in arp::links() {
+            let on_link: Vec<Ipv4Addr> = targets
+                .iter()
+                .filter_map(|t| match t {
+                    IpAddr::V4(v4)
+                        if link.contains(*v4) && *v4 != link.ip && !settled.contains(t) =>
+                    {
+                        Some(*v4)
+                    }
+                    _ => None,
+                })
+                .collect();
+            if on_link.is_empty() {
+                continue;
+            }
+            let wait = opts.timeout.min(Duration::from_millis(500));
+            let list = on_link.clone();
+            match tokio::task::spawn_blocking(move || arp::sweep(&link, &list, gap, wait)).await {
+                Ok(Ok(found)) => {
+                    arp.extend(found);
+                    settled.extend(on_link.into_iter().map(IpAddr::V4));
+                }
+                Ok(Err(e)) => {
+                    progress.note(e);
+                    break;
+                }
+                Err(e) => tracing::warn!("ARP sweep failed: {e}"),
+            }
+        }
+    }
+    progress.probed.fetch_add(settled.len(), Ordering::Relaxed);
+    let rest: Vec<IpAddr> = targets
+        .iter()
+        .copied()
+        .filter(|t| !settled.contains(t))
+        .collect();
+
+    // Phase 0b: one ICMP echo per remaining address, when a socket can be had.
     let mut icmp: HashMap<IpAddr, Duration> = HashMap::new();
-    if opts.icmp {
+    if opts.icmp && !rest.is_empty() {
         match icmp::Pinger::open() {
             Ok(p) => {
                 let p = Arc::new(p);
                 tracing::debug!(mode = ?p.mode(), "ICMP sweep");
-                icmp = p.sweep(&targets, gap, opts.timeout).await;
+                icmp = p.sweep(&rest, gap, opts.timeout).await;
             }
             Err(e) => progress.note(e),
         }
     }
+    // Round trips seen so far set the patience for the TCP probes.
+    let max_rtt = icmp
+        .values()
+        .chain(arp.values().map(|(_, t)| t))
+        .max()
+        .copied();
+    let discovery_timeout = max_rtt.map_or(opts.timeout, |t| {
+        (t * 10 + Duration::from_millis(150)).min(opts.timeout)
+    });
 
     // Phase 1: TCP connects, like nmap's -sn probes, for what ICMP did not show.
     let mut phase1 = tokio::task::JoinSet::new();
-    for ip in targets.iter().copied() {
+    for ip in rest.iter().copied() {
         if icmp.contains_key(&ip) {
             progress.probed.fetch_add(1, Ordering::Relaxed);
             continue;
         }
-        let (ctx, timeout, progress) = (ctx.clone(), opts.timeout, progress.clone());
+        let (ctx, timeout, progress) = (ctx.clone(), discovery_timeout, progress.clone());
         phase1.spawn(async move {
             let answers = probe_ports(&ctx, ip, DISCOVERY_PORTS, timeout).await;
             progress.probed.fetch_add(1, Ordering::Relaxed);
@@ -188,7 +245,8 @@ pub async fn scan(
     for ip in &targets {
         let answers = answered.remove(ip).unwrap_or_default();
         let tcp = answers.iter().any(|(_, r)| *r != Probe::Silent);
-        let mac = neigh.get(ip).copied();
+        let by_arp = arp.get(ip).copied();
+        let mac = by_arp.map(|(m, _)| m).or_else(|| neigh.get(ip).copied());
         let ping = icmp.get(ip).copied();
         if tcp || mac.is_some() || ping.is_some() {
             progress.found.fetch_add(1, Ordering::Relaxed);
@@ -197,6 +255,7 @@ pub async fn scan(
                 answers,
                 mac,
                 ping,
+                arp: by_arp.map(|(_, t)| t),
             });
         }
     }
@@ -208,11 +267,12 @@ pub async fn scan(
         answers,
         mac,
         ping,
+        arp,
     } in live
     {
         let (ctx, opts, progress) = (ctx.clone(), opts.clone(), progress.clone());
         hosts.spawn(async move {
-            let o = examine(&ctx, ip, answers, mac, ping, &opts).await;
+            let o = examine(&ctx, ip, answers, mac, ping, arp, &opts).await;
             progress
                 .results
                 .lock()
@@ -235,6 +295,7 @@ struct Live {
     answers: Vec<(u16, Probe)>,
     mac: Option<MacAddr>,
     ping: Option<Duration>,
+    arp: Option<Duration>,
 }
 
 /// Probe `ports` of `ip` concurrently; answers in port order.
@@ -260,12 +321,16 @@ async fn examine(
     first: Vec<(u16, Probe)>,
     mac: Option<MacAddr>,
     ping: Option<Duration>,
+    arp: Option<Duration>,
     opts: &ScanOptions,
 ) -> ScanObservation {
     let mut found_by = BTreeSet::new();
-    let mut rtt: Option<Duration> = ping;
+    let mut rtt: Option<Duration> = ping.or(arp);
     if ping.is_some() {
         found_by.insert(FoundBy::Icmp);
+    }
+    if arp.is_some() {
+        found_by.insert(FoundBy::Arp);
     }
     let mut open = BTreeSet::new();
     let mut note =
@@ -285,7 +350,7 @@ async fn examine(
     for (p, r) in &first {
         note(*p, *r, &mut found_by, &mut rtt);
     }
-    if mac.is_some() {
+    if mac.is_some() && arp.is_none() {
         found_by.insert(FoundBy::Neighbour);
     }
     // Full port list, with a timeout fitted to this host's round trip.

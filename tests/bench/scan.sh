@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# bench/scan.sh — census-collector scan against nmap and arp-scan on the
+# same LAN of network namespaces: 20 devices on 198.51.100.0/24 (services on
+# assorted ports, some ignoring ping, two dropping everything), scanned from
+# the lab's own scanner namespace. Nothing leaves the namespaces.
+# Cases: /24 discovery, /24 port sweep, and the same 20 hosts inside a
+# sparse on-link /16. Prints min/median/max wall time, max RSS and recall.
+# Needs root, iproute2, nftables, nmap, arp-scan (installed when missing).
+#
+#   tests/bench/scan.sh [RUNS]     (default 3)
+set -euo pipefail
+runs=${1:-3}
+here=$(cd "$(dirname "$0")/../.." && pwd)
+[ "$(id -u)" = 0 ] || { echo "bench/scan.sh builds network namespaces: run as root" >&2; exit 1; }
+for p in nmap arp-scan nft; do
+  command -v "$p" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nmap arp-scan nftables >/dev/null
+done
+(cd "$here" && cargo build --release -q --bin census-collector --bin census-lab-listener)
+target=${CARGO_TARGET_DIR:-$here/target}/release
+net=198.51.100
+p=cb$$
+work=$(mktemp -d)
+cleanup() {
+  for ns in $(ip netns list | awk '{print $1}' | grep "^$p-" || true); do ip netns pids "$ns" | xargs -r kill 2>/dev/null || true; ip netns del "$ns"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ip netns add "$p-br"; ip -n "$p-br" link set lo up
+ip -n "$p-br" link add br0 type bridge; ip -n "$p-br" link set br0 up
+attach() { # NS SHORT ADDR/PREFIX [MAC]
+  ip link add "${p}${2}i" type veth peer name "${p}${2}b"
+  ip link set "${p}${2}b" netns "$p-br"; ip -n "$p-br" link set "${p}${2}b" master br0 up
+  ip link set "${p}${2}i" netns "$1"; ip -n "$1" link set "${p}${2}i" name eth0
+  [ -n "${4:-}" ] && ip -n "$1" link set eth0 address "$4"
+  ip -n "$1" addr add "$3" dev eth0; ip -n "$1" link set eth0 up; ip -n "$1" link set lo up
+}
+ip netns add "$p-sc"
+attach "$p-sc" sc "$net.1/24"
+ports_of=( "80 515 631 9100" "22 139 445 5000 5001" "135 139 445 3389" "22 80 5432" "80 5060" "80 554" "23 53 80"
+  "" "" "" "" "" "8080" "3306" "21" "25" "110" "143" "993" "8443" )
+lab_ips=()
+for i in $(seq 0 19); do
+  o=$((10 + i)); ns="$p-h$o"
+  ip netns add "$ns"
+  attach "$ns" "h$o" "$net.$o/24" "$(printf '02:00:00:00:03:%02x' "$o")"
+  lab_ips+=("$net.$o")
+  if [ "$o" -ge 20 ] && [ "$o" -le 21 ]; then
+    ip netns exec "$ns" nft add table inet lab
+    ip netns exec "$ns" nft 'add chain inet lab input { type filter hook input priority 0 ; policy drop ; }'
+  elif [ "$o" -ge 27 ]; then
+    ip netns exec "$ns" nft add table inet lab
+    ip netns exec "$ns" nft 'add chain inet lab input { type filter hook input priority 0 ; policy accept ; }'
+    ip netns exec "$ns" nft add rule inet lab input ip protocol icmp drop
+  fi
+  if [ -n "${ports_of[$i]}" ]; then
+    # shellcheck disable=SC2086
+    ip netns exec "$ns" "$target/census-lab-listener" ${ports_of[$i]} --title "Device $o" >/dev/null 2>&1 &
+  fi
+done
+sleep 0.5
+list=21,22,23,25,53,80,110,135,139,143,389,443,445,515,548,554,631,993,1433,3306,3389,5000,5001,5060,5432,5900,8000,8080,8443,9100
+
+# run NAME CMD... : times RUNS runs in the scanner namespace; output of the last run kept.
+run() {
+  local name=$1; shift
+  : >"$work/$name.t"
+  for _ in $(seq "$runs"); do
+    ip netns exec "$p-sc" /usr/bin/time -f "%e %M" -o "$work/$name.one" "$@" >"$work/$name.out" 2>/dev/null || true
+    tail -n1 "$work/$name.one" >>"$work/$name.t"
+    ip -n "$p-sc" neigh flush all 2>/dev/null || true
+  done
+}
+recall() { # FILE: how many lab addresses appear in it
+  local n=0; for ip in "${lab_ips[@]}"; do grep -qE "(^|[^0-9])${ip//./\\.}([^0-9]|$)" "$1" && n=$((n + 1)); done; echo "$n/${#lab_ips[@]}"
+}
+report() { # NAME LABEL
+  python3 - "$work/$1.t" "$2" "$3" <<'PY'
+import statistics, sys
+v = [l.split() for l in open(sys.argv[1]) if l.strip()]
+w = sorted(float(x[0]) for x in v); rss = max(int(x[1]) for x in v) / 1024
+print(f"  {sys.argv[2]:<34}{w[0]:>8.2f}{statistics.median(w):>8.2f}{w[-1]:>8.2f}{rss:>9.1f}   {sys.argv[3]}")
+PY
+}
+hdr() { echo "$1"; printf '  %-34s%8s%8s%8s%9s   %s\n' tool min median max "RSS MB" recall; }
+
+run census_disc "$target/census-collector" --data-dir "$work/d" scan "$net.0/24" --no-ports --json
+run nmap_disc nmap -n -sn "$net.0/24"
+run arpscan arp-scan -I eth0 "$net.0/24"
+hdr "/24 discovery ($runs runs each)"
+report census_disc "census scan --no-ports" "$(recall "$work/census_disc.out")"
+report nmap_disc "nmap -n -sn" "$(recall "$work/nmap_disc.out")"
+report arpscan "arp-scan" "$(recall "$work/arpscan.out")"
+
+run census_ports "$target/census-collector" --data-dir "$work/d" scan "$net.0/24" --json
+run nmap_ports nmap -n -T4 -p "$list" "$net.0/24"
+census_open=$(python3 -c 'import json,sys; print(sum(len(o["open_tcp"]) for o in json.load(open(sys.argv[1]))))' "$work/census_ports.out")
+nmap_open=$(grep -c '/tcp *open ' "$work/nmap_ports.out" || true)
+hdr "/24 port sweep, ${list//,/ } ($runs runs each)"
+report census_ports "census scan" "$(recall "$work/census_ports.out"), $census_open open ports"
+report nmap_ports "nmap -n -T4 -p LIST" "$(recall "$work/nmap_ports.out"), $nmap_open open ports"
+
+ip -n "$p-sc" addr flush dev eth0; ip -n "$p-sc" addr add "$net.1/16" dev eth0
+runs=1 # nmap needs minutes here
+run census_16 "$target/census-collector" --data-dir "$work/d" scan 198.51.0.0/16 --no-ports --json
+run nmap_16 timeout 300 nmap -n -sn 198.51.0.0/16
+hdr "sparse on-link /16 discovery (1 run each; nmap capped at 300 s)"
+report census_16 "census scan --no-ports" "$(recall "$work/census_16.out")"
+report nmap_16 "nmap -n -sn" "$(recall "$work/nmap_16.out")"
