@@ -88,7 +88,12 @@ fn lab_hosts() -> Vec<LabHost> {
 fn scan_finds_every_lab_device_and_nothing_else() {
     let hosts = lab_hosts();
     let listener = census_tests::workspace_bin("census-lab-listener");
-    let lab = Lab::build(NET, &hosts, &listener);
+    let lab = Lab::build(
+        NET,
+        &hosts,
+        &listener,
+        &[(10, "printer.lab.example"), (11, "nas.lab.example")],
+    );
     let data = tempfile::tempdir().unwrap();
     let out = lab
         .in_scanner(&census_tests::bin("census-collector"))
@@ -114,10 +119,11 @@ fn scan_finds_every_lab_device_and_nothing_else() {
         .map(|o| (o["ip"].as_str().unwrap().to_string(), o))
         .collect();
 
-    // Recall and precision of hosts: exactly the lab's 20 devices and the
-    // scanner itself (.1), as nmap reports its own host too.
+    // Recall and precision of hosts: exactly the lab's 20 devices, its DNS
+    // server, and the scanner itself (.1), as nmap reports its own host too.
     let mut want: BTreeSet<String> = hosts.iter().map(|h| format!("{NET}.{}", h.octet)).collect();
     want.insert(format!("{NET}.1"));
+    want.insert(format!("{NET}.2")); // the lab's DNS server
     let got: BTreeSet<String> = by_ip.keys().cloned().collect();
     assert_eq!(got, want, "hosts found vs present");
 
@@ -200,6 +206,17 @@ fn scan_finds_every_lab_device_and_nothing_else() {
         .expect("ssh service");
     assert_eq!(ssh["product"], "OpenSSH_9.2p1 Debian-2+deb12u3");
     assert_eq!(by_ip[&format!("{NET}.13")]["mac_local"], true);
+    // Names by reverse DNS from the lab's DNS server.
+    let name = |octet: u8| by_ip[&format!("{NET}.{octet}")]["names"].clone();
+    assert_eq!(
+        name(10),
+        serde_json::json!([{"name": "printer.lab.example", "source": "dns"}])
+    );
+    assert_eq!(
+        name(11),
+        serde_json::json!([{"name": "nas.lab.example", "source": "dns"}])
+    );
+    assert_eq!(name(12), serde_json::json!([]));
     drop(lab);
 
     // --save stored the scan and one observation per host.
@@ -225,7 +242,8 @@ fn scan_finds_every_lab_device_and_nothing_else() {
 fn unprivileged_scan_falls_back_and_still_finds_everything() {
     let hosts = lab_hosts();
     let listener = census_tests::workspace_bin("census-lab-listener");
-    let lab = Lab::build("203.0.113", &hosts, &listener);
+    // No DNS server behind the resolver's address: a dead DNS server.
+    let lab = Lab::build("203.0.113", &hosts, &listener, &[]);
     let out = std::process::Command::new("ip")
         .args([
             "netns",

@@ -31,6 +31,9 @@ pub struct ScanArgs {
     /// Longest wait for one answer, in milliseconds.
     #[arg(long, default_value_t = 1000)]
     pub timeout: u64,
+    /// Do not look names up by reverse DNS.
+    #[arg(long)]
+    pub no_dns: bool,
     /// Print JSON (one array of observations) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -59,6 +62,7 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
         concurrency: fd_budget(),
         icmp: true,
         arp: true,
+        dns: !args.no_dns,
     };
     eprintln!(
         "scanning {} address(es): ARP on attached subnets, ICMP echo, TCP connects",
@@ -178,6 +182,9 @@ fn print_table(obs: &[ScanObservation]) {
             format!("{:?}", o.guess.kind).to_lowercase(),
             how.join("+")
         );
+        for n in &o.names {
+            println!("{:<16} name: {} ({})", "", n.name, n.source);
+        }
         if !o.open_tcp.is_empty() {
             let ports: Vec<String> = o
                 .open_tcp

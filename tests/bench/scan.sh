@@ -84,7 +84,7 @@ PY
 }
 hdr() { echo "$1"; printf '  %-34s%8s%8s%8s%9s   %s\n' tool min median max "RSS MB" recall; }
 
-run census_disc "$target/census-collector" --data-dir "$work/d" scan "$net.0/24" --no-ports --json
+run census_disc "$target/census-collector" --data-dir "$work/d" scan "$net.0/24" --no-ports --no-dns --json
 run nmap_disc nmap -n -sn "$net.0/24"
 run arpscan arp-scan -I eth0 "$net.0/24"
 hdr "/24 discovery ($runs runs each)"
@@ -92,7 +92,7 @@ report census_disc "census scan --no-ports" "$(recall "$work/census_disc.out")"
 report nmap_disc "nmap -n -sn" "$(recall "$work/nmap_disc.out")"
 report arpscan "arp-scan" "$(recall "$work/arpscan.out")"
 
-run census_ports "$target/census-collector" --data-dir "$work/d" scan "$net.0/24" --json
+run census_ports "$target/census-collector" --data-dir "$work/d" scan "$net.0/24" --no-dns --json
 run nmap_ports nmap -n -T4 -p "$list" "$net.0/24"
 census_open=$(python3 -c 'import json,sys; print(sum(len(o["open_tcp"]) for o in json.load(open(sys.argv[1]))))' "$work/census_ports.out")
 nmap_open=$(grep -c '/tcp *open ' "$work/nmap_ports.out" || true)
@@ -102,7 +102,7 @@ report nmap_ports "nmap -n -T4 -p LIST" "$(recall "$work/nmap_ports.out"), $nmap
 
 ip -n "$p-sc" addr flush dev eth0; ip -n "$p-sc" addr add "$net.1/16" dev eth0
 runs=1 # nmap needs minutes here
-run census_16 "$target/census-collector" --data-dir "$work/d" scan 198.51.0.0/16 --no-ports --json
+run census_16 "$target/census-collector" --data-dir "$work/d" scan 198.51.0.0/16 --no-ports --no-dns --json
 run nmap_16 timeout 300 nmap -n -sn 198.51.0.0/16
 hdr "sparse on-link /16 discovery (1 run each; nmap capped at 300 s)"
 report census_16 "census scan --no-ports" "$(recall "$work/census_16.out")"

@@ -3,7 +3,7 @@
 //! the bridge by veth pairs, each with a chosen MAC and listeners on chosen
 //! ports. Everything lives in namespaces this process created, under a
 //! unique prefix, and is deleted on drop — also when a test fails. Needs
-//! root (CI runs as root), iproute2 and nftables.
+//! root (CI runs as root), iproute2, nftables and dnsmasq.
 
 use std::process::{Child, Command};
 
@@ -49,8 +49,15 @@ fn ip(args: &[&str]) {
 }
 
 impl Lab {
-    /// Build the lab: `hosts` on `net`.0/24, the scanner at `net`.1.
-    pub fn build(net: &str, hosts: &[LabHost], listener: &std::path::Path) -> Lab {
+    /// Build the lab: `hosts` on `net`.0/24, the scanner at `net`.1. The
+    /// scanner's resolver is `net`.2: a dnsmasq serving `ptr` (last octet,
+    /// name) when given, else nothing (a dead DNS server).
+    pub fn build(
+        net: &str,
+        hosts: &[LabHost],
+        listener: &std::path::Path,
+        ptr: &[(u8, &str)],
+    ) -> Lab {
         // SAFETY: geteuid has no preconditions.
         assert_eq!(
             unsafe { libc::geteuid() },
@@ -73,6 +80,48 @@ impl Lab {
         let scanner = lab.scanner();
         lab.add_ns(&scanner);
         lab.attach(&scanner, "sc", 1, None);
+        // `ip netns exec` mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf.
+        let etc = std::path::Path::new("/etc/netns").join(&scanner);
+        std::fs::create_dir_all(&etc).unwrap();
+        std::fs::write(
+            etc.join("resolv.conf"),
+            format!("nameserver {net}.2\noptions timeout:1 attempts:1\n"),
+        )
+        .unwrap();
+        if !ptr.is_empty() {
+            let dns = format!("{prefix}-dns");
+            lab.add_ns(&dns);
+            lab.attach(&dns, "dns", 2, None);
+            let mut cmd = Command::new("ip");
+            cmd.args([
+                "netns",
+                "exec",
+                &dns,
+                "dnsmasq",
+                "--keep-in-foreground",
+                "--conf-file=/dev/null",
+            ]);
+            cmd.args([
+                "--no-resolv",
+                "--no-hosts",
+                "--no-poll",
+                "--bind-interfaces",
+                "--user=root",
+                "--pid-file",
+            ]);
+            cmd.arg(format!("--listen-address={net}.2"));
+            for (octet, name) in ptr {
+                let o: Vec<&str> = net.split('.').rev().collect();
+                cmd.arg(format!(
+                    "--ptr-record={octet}.{}.in-addr.arpa,{name}",
+                    o.join(".")
+                ));
+            }
+            lab.children.push(
+                cmd.spawn()
+                    .expect("dnsmasq (Debian package dnsmasq-base) is needed for the lab's DNS"),
+            );
+        }
         for h in hosts {
             let ns = format!("{prefix}-h{}", h.octet);
             lab.add_ns(&ns);
@@ -173,5 +222,6 @@ impl Drop for Lab {
         for ns in self.namespaces.iter().rev() {
             let _ = Command::new("ip").args(["netns", "del", ns]).output();
         }
+        let _ = std::fs::remove_dir_all(std::path::Path::new("/etc/netns").join(self.scanner()));
     }
 }

@@ -11,9 +11,9 @@
 
 #[cfg(unix)]
 use super::arp;
-use super::{banner, guess, icmp, neighbours};
+use super::{banner, dns, guess, icmp, neighbours};
 use census_shared::MacAddr;
-use census_shared::observation::{FoundBy, ScanObservation, Service};
+use census_shared::observation::{FoundBy, Name, ScanObservation, Service};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -43,6 +43,8 @@ pub struct ScanOptions {
     pub icmp: bool,
     /// Sweep attached subnets with ARP (when a raw socket can be opened).
     pub arp: bool,
+    /// Look names up by reverse DNS.
+    pub dns: bool,
 }
 
 impl Default for ScanOptions {
@@ -54,6 +56,7 @@ impl Default for ScanOptions {
             concurrency: 512,
             icmp: true,
             arp: true,
+            dns: true,
         }
     }
 }
@@ -260,6 +263,19 @@ pub async fn scan(
         }
     }
 
+    // Names by reverse DNS, all at once, with bounded patience.
+    let names = if opts.dns {
+        let ips: Vec<IpAddr> = live.iter().map(|l| l.ip).collect();
+        let (names, note) =
+            dns::reverse_names(&ips, opts.timeout.min(Duration::from_millis(500))).await;
+        if let Some(n) = note {
+            progress.note(n);
+        }
+        Arc::new(names)
+    } else {
+        Arc::default()
+    };
+
     // Phases 2 and 3 per live host.
     let mut hosts = tokio::task::JoinSet::new();
     for Live {
@@ -270,9 +286,16 @@ pub async fn scan(
         arp,
     } in live
     {
-        let (ctx, opts, progress) = (ctx.clone(), opts.clone(), progress.clone());
+        let (ctx, opts, progress, names) =
+            (ctx.clone(), opts.clone(), progress.clone(), names.clone());
         hosts.spawn(async move {
-            let o = examine(&ctx, ip, answers, mac, ping, arp, &opts).await;
+            let mut o = examine(&ctx, ip, answers, mac, ping, arp, &opts).await;
+            if let Some(n) = names.get(&ip) {
+                o.names.push(Name {
+                    name: n.clone(),
+                    source: "dns".into(),
+                });
+            }
             progress
                 .results
                 .lock()

@@ -6,6 +6,7 @@
 
 pub mod arp;
 pub mod banner;
+pub mod dns;
 pub mod engine;
 pub mod guess;
 pub mod icmp;
