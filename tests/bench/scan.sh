@@ -22,7 +22,7 @@ p=cb$$
 work=$(mktemp -d)
 cleanup() {
   for ns in $(ip netns list | awk '{print $1}' | grep "^$p-" || true); do ip netns pids "$ns" | xargs -r kill 2>/dev/null || true; ip netns del "$ns"; done
-  rm -rf "$work"
+  rm -rf "$work" "/etc/netns/$p-sc"
 }
 trap cleanup EXIT
 
@@ -99,6 +99,55 @@ nmap_open=$(grep -c '/tcp *open ' "$work/nmap_ports.out" || true)
 hdr "/24 port sweep, ${list//,/ } ($runs runs each)"
 report census_ports "census scan" "$(recall "$work/census_ports.out"), $census_open open ports"
 report nmap_ports "nmap -n -T4 -p LIST" "$(recall "$work/nmap_ports.out"), $nmap_open open ports"
+
+# A /24 whose DNS server is dead: the scanner's resolver points at an
+# address in the lab where nothing listens.
+mkdir -p "/etc/netns/$p-sc"
+printf 'nameserver %s.3\n' "$net" >"/etc/netns/$p-sc/resolv.conf"
+run census_deaddns "$target/census-collector" --data-dir "$work/d" scan "$net.0/24" --no-ports --json
+run nmap_deaddns nmap -sn "$net.0/24"
+hdr "/24 discovery with a dead DNS server, names on ($runs runs each)"
+report census_deaddns "census scan --no-ports" "$(recall "$work/census_deaddns.out")"
+report nmap_deaddns "nmap -sn (with reverse DNS)" "$(recall "$work/nmap_deaddns.out")"
+rm -rf "/etc/netns/$p-sc"
+
+# A routed /22 behind a gateway that silently drops what it cannot deliver.
+far=10.99
+ip netns add "$p-rt"; attach "$p-rt" rt "$net.254/24"
+ip netns add "$p-far"; ip -n "$p-far" link set lo up
+ip -n "$p-far" link add br1 type bridge; ip -n "$p-far" link set br1 up
+ip link add "${p}rfi" type veth peer name "${p}rfb"
+ip link set "${p}rfb" netns "$p-far"; ip -n "$p-far" link set "${p}rfb" master br1 up
+ip link set "${p}rfi" netns "$p-rt"; ip -n "$p-rt" addr add "$far.0.1/22" dev "${p}rfi"; ip -n "$p-rt" link set "${p}rfi" up
+ip netns exec "$p-rt" sysctl -qw net.ipv4.ip_forward=1
+ip netns exec "$p-rt" nft add table inet r
+ip netns exec "$p-rt" nft 'add chain inet r out { type filter hook output priority 0 ; policy accept ; }'
+ip netns exec "$p-rt" nft add rule inet r out icmp type destination-unreachable drop
+ip -n "$p-sc" route add "$far.0.0/22" via "$net.254"
+far_ips=()
+for f in 1.10 1.77 2.20 2.200 3.30 3.254; do
+  ns="$p-f${f//./-}"
+  ip netns add "$ns"; ip -n "$ns" link set lo up
+  ip link add "${p}f${f//./}i" type veth peer name "${p}f${f//./}b"
+  ip link set "${p}f${f//./}b" netns "$p-far"; ip -n "$p-far" link set "${p}f${f//./}b" master br1 up
+  ip link set "${p}f${f//./}i" netns "$ns"; ip -n "$ns" addr add "$far.$f/22" dev "${p}f${f//./}i"
+  ip -n "$ns" link set "${p}f${f//./}i" up; ip -n "$ns" route add default via "$far.0.1"
+  far_ips+=("$far.$f")
+  ip netns exec "$ns" "$target/census-lab-listener" 22 80 >/dev/null 2>&1 &
+done
+# One far host ignores ping.
+ip netns exec "$p-f3-254" nft add table inet lab
+ip netns exec "$p-f3-254" nft 'add chain inet lab input { type filter hook input priority 0 ; policy accept ; }'
+ip netns exec "$p-f3-254" nft add rule inet lab input ip protocol icmp drop
+sleep 0.5
+far_recall() { local n=0; for ip in "${far_ips[@]}"; do grep -qE "(^|[^0-9])${ip//./\\.}([^0-9]|$)" "$1" && n=$((n + 1)); done; echo "$n/${#far_ips[@]}"; }
+run census_routed "$target/census-collector" --data-dir "$work/d" scan "$far.0.0/22" --no-ports --no-dns --json
+all_runs=$runs; runs=1 # nmap needs minutes here
+run nmap_routed timeout 300 nmap -n -sn "$far.0.0/22"
+runs=$all_runs
+hdr "routed /22 behind a silent gateway, 6 live hosts (census $runs runs, nmap 1 run capped at 300 s)"
+report census_routed "census scan --no-ports" "$(far_recall "$work/census_routed.out")"
+report nmap_routed "nmap -n -sn" "$(far_recall "$work/nmap_routed.out")"
 
 ip -n "$p-sc" addr flush dev eth0; ip -n "$p-sc" addr add "$net.1/16" dev eth0
 runs=1 # nmap needs minutes here
