@@ -1,26 +1,26 @@
-//! The discovery engine: which addresses are alive, their open ports, MACs
-//! and banners, at a bounded rate and concurrency.
+//! The discovery engine: which addresses are alive, their MACs, names, open
+//! ports and banners, at a bounded rate and concurrency.
 //!
-//! Phases: (1) every target gets a TCP connect to a few discovery ports —
-//! an open port or a reset proves the host, and on a directly attached
-//! subnet the kernel's ARP for the connection leaves a neighbour entry even
-//! for hosts that answer nothing else; (2) live hosts get the full port
-//! list, with timeouts scaled to their measured round-trip time; (3) open
-//! web and SSH ports are asked what they are. Raw ARP/ICMP and UDP probes are
-//! not here yet (see ARCHITECTURE.md).
+//! Phases: (0a) an ARP sweep settles every target on a directly attached
+//! subnet (raw socket); (0b) an ICMP echo sweep covers the rest; (1) what
+//! stayed silent gets TCP connects to 80 and 443 — an open port or a reset
+//! proves a host, and the kernel neighbour table, watched meanwhile, shows
+//! on-link hosts that answer nothing else (the unprivileged path); then
+//! reverse DNS for the live hosts; (2) live hosts get the port list with
+//! timeouts fitted to their round trip; (3) open web and SSH ports are asked
+//! what they are. UDP probes (SNMP, NetBIOS, SIP, mDNS) are not here yet.
 
 #[cfg(unix)]
 use super::arp;
-use super::{banner, dns, guess, icmp, neighbours};
+use super::{dns, guess, icmp, neighbours, services};
 use census_shared::MacAddr;
-use census_shared::observation::{FoundBy, Name, ScanObservation, Service};
+use census_shared::observation::{FoundBy, Name, ScanObservation};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
@@ -395,7 +395,7 @@ async fn examine(
         .collect();
     let mut services = Vec::new();
     for &port in &open_tcp {
-        if let Some(s) = identify(ip, port, opts.timeout).await {
+        if let Some(s) = services::identify(ip, port, opts.timeout).await {
             services.push(s);
         }
     }
@@ -416,52 +416,4 @@ async fn examine(
     };
     o.guess = guess::guess(&o);
     o
-}
-
-/// Ask an open port what it is: HTTP `GET /` on web ports, the greeting
-/// on SSH. Reads at most [`banner::MAX_READ`] bytes.
-async fn identify(ip: IpAddr, port: u16, timeout: Duration) -> Option<Service> {
-    let (name, request): (&str, Option<String>) = match port {
-        22 => ("ssh", None),
-        80 | 8000 | 8080 | 5000 => (
-            "http",
-            Some(format!(
-                "GET / HTTP/1.0\r\nHost: {ip}\r\nUser-Agent: census-scan\r\nConnection: close\r\n\r\n"
-            )),
-        ),
-        _ => return None,
-    };
-    let fut = async {
-        let mut s = TcpStream::connect(SocketAddr::new(ip, port)).await.ok()?;
-        if let Some(r) = &request {
-            s.write_all(r.as_bytes()).await.ok()?;
-        }
-        let mut buf = vec![0u8; banner::MAX_READ];
-        let mut n = 0;
-        while n < buf.len() {
-            match s.read(&mut buf[n..]).await {
-                Ok(0) | Err(_) => break,
-                Ok(k) => n += k,
-            }
-            if name == "ssh" && buf[..n].contains(&b'\n') {
-                break;
-            }
-        }
-        Some(buf[..n].to_vec())
-    };
-    let data = tokio::time::timeout(timeout * 2, fut)
-        .await
-        .ok()
-        .flatten()?;
-    let (product, detail) = match name {
-        "ssh" => (banner::parse_ssh(&data), None),
-        _ => banner::parse_http(&data),
-    };
-    Some(Service {
-        port,
-        protocol: "tcp".into(),
-        name: name.into(),
-        product,
-        detail,
-    })
 }

@@ -12,4 +12,5 @@ pub mod guess;
 pub mod icmp;
 pub mod neighbours;
 pub mod ports;
+pub mod services;
 pub mod target;
