@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests need: iproute2 (`ip -j addr` for the live
 # comparison, namespaces for the scan lab), nftables (firewalled lab hosts),
-# dnsmasq-base (the lab's DNS server),
+# dnsmasq-base (the lab's DNS server), snmpd (the lab's SNMP agent),
 # procps/coreutils (nproc, df).
-pkgs=(iproute2 procps coreutils nftables dnsmasq-base)
+pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

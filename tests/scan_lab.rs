@@ -19,6 +19,7 @@ fn host(octet: u8, mac: &str, ports: &[u16], title: &str, server: &str) -> LabHo
         server: server.into(),
         silent: false,
         ignore_icmp: false,
+        snmp: None,
     }
 }
 
@@ -81,6 +82,8 @@ fn lab_hosts() -> Vec<LabHost> {
         x.ignore_icmp = o >= 27;
         h.push(x);
     }
+    // The router speaks SNMP (net-snmp's snmpd).
+    h[6].snmp = Some(("lab-router".into(), "RouterOS RB750Gr3".into()));
     h
 }
 
@@ -151,6 +154,8 @@ fn scan_finds_every_lab_device_and_nothing_else() {
             serde_json::json!(["arp"])
         } else if h.ports.is_empty() {
             serde_json::json!(["arp", "tcp_reset"])
+        } else if h.snmp.is_some() {
+            serde_json::json!(["arp", "tcp_open", "tcp_reset", "udp"])
         } else {
             serde_json::json!(["arp", "tcp_open", "tcp_reset"])
         };
@@ -217,6 +222,24 @@ fn scan_finds_every_lab_device_and_nothing_else() {
         serde_json::json!([{"name": "nas.lab.example", "source": "dns"}])
     );
     assert_eq!(name(12), serde_json::json!([]));
+    // The first SNMP question: sysName, sysDescr, sysObjectID.
+    assert_eq!(
+        name(16),
+        serde_json::json!([{"name": "lab-router", "source": "snmp"}])
+    );
+    let o = by_ip[&format!("{NET}.16")];
+    let snmp = o["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "snmp")
+        .expect("snmp service");
+    assert_eq!(
+        (snmp["port"].as_u64(), snmp["protocol"].as_str()),
+        (Some(161), Some("udp"))
+    );
+    assert_eq!(snmp["product"], "RouterOS RB750Gr3");
+    assert_eq!(snmp["detail"], "1.3.6.1.4.1.8072.3.2.10");
     drop(lab);
 
     // --save stored the scan and one observation per host.

@@ -37,6 +37,8 @@ pub struct FileConfig {
     pub request_timeout: Option<String>,
     /// How often the collector inventories its own host (`24h`; `0` = never).
     pub self_inventory_interval: Option<String>,
+    /// SNMPv2c communities scans try, in order (keep this file 0600).
+    pub snmp_communities: Option<Vec<String>>,
 }
 
 /// Resolved settings.
@@ -51,6 +53,7 @@ pub struct Config {
     pub header_timeout: Duration,
     pub request_timeout: Duration,
     pub self_inventory_interval: Option<Duration>,
+    pub snmp_communities: Vec<String>,
 }
 
 /// What the command line (and environment, through clap) said.
@@ -100,6 +103,10 @@ impl Config {
             header_timeout: dur(&file.header_timeout, "header_timeout", "10s")?,
             request_timeout: dur(&file.request_timeout, "request_timeout", "60s")?,
             self_inventory_interval: (!self_inv.is_zero()).then_some(self_inv),
+            snmp_communities: file
+                .snmp_communities
+                .clone()
+                .unwrap_or_else(|| vec!["public".into()]),
         })
     }
 

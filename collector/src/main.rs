@@ -92,9 +92,16 @@ enum AgentsCmd {
 fn main() -> Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()),
-        )
+        // async-snmp reports every unanswered sweep probe as an error: silence
+        // it unless asked for by name.
+        .with_env_filter({
+            let filter = if cli.log.contains("async_snmp") {
+                cli.log.clone()
+            } else {
+                format!("{},async_snmp=off", cli.log)
+            };
+            tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into())
+        })
         .with_writer(std::io::stderr)
         .init();
     let _ = rustls::crypto::ring::default_provider().install_default();

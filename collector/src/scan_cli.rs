@@ -31,6 +31,13 @@ pub struct ScanArgs {
     /// Longest wait for one answer, in milliseconds.
     #[arg(long, default_value_t = 1000)]
     pub timeout: u64,
+    /// SNMPv2c community for the first SNMP question (repeat for more; tried
+    /// in order) [default: the config's snmp_communities, else "public"].
+    #[arg(long = "community")]
+    pub communities: Vec<String>,
+    /// Do not ask SNMP at all.
+    #[arg(long)]
+    pub no_snmp: bool,
     /// Do not look names up by reverse DNS.
     #[arg(long)]
     pub no_dns: bool,
@@ -63,6 +70,11 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
         icmp: true,
         arp: true,
         dns: !args.no_dns,
+        communities: match (args.no_snmp, args.communities.is_empty()) {
+            (true, _) => Vec::new(),
+            (false, true) => cfg.snmp_communities.clone(),
+            (false, false) => args.communities.clone(),
+        },
     };
     eprintln!(
         "scanning {} address(es): ARP on attached subnets, ICMP echo, TCP connects",

@@ -3,7 +3,7 @@
 //! the bridge by veth pairs, each with a chosen MAC and listeners on chosen
 //! ports. Everything lives in namespaces this process created, under a
 //! unique prefix, and is deleted on drop — also when a test fails. Needs
-//! root (CI runs as root), iproute2, nftables and dnsmasq.
+//! root (CI runs as root), iproute2, nftables, dnsmasq and snmpd.
 
 use std::process::{Child, Command};
 
@@ -24,6 +24,8 @@ pub struct LabHost {
     pub silent: bool,
     /// Drop ICMP only (a host that ignores ping).
     pub ignore_icmp: bool,
+    /// Run net-snmp's snmpd (community "public") with this sysName and sysDescr.
+    pub snmp: Option<(String, String)>,
 }
 
 /// A running lab.
@@ -149,6 +151,21 @@ impl Lab {
                     out.status.success(),
                     "nft {rule}: {}",
                     String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            if let Some((name, descr)) = &h.snmp {
+                let conf = std::env::temp_dir().join(format!("{ns}-snmpd.conf"));
+                std::fs::write(
+                    &conf,
+                    format!("agentaddress udp:{net}.{}:161\nrocommunity public\nsysname {name}\nsysdescr {descr}\nsysobjectid .1.3.6.1.4.1.8072.3.2.10\n", h.octet),
+                )
+                .unwrap();
+                let mut cmd = Command::new("ip");
+                cmd.args(["netns", "exec", &ns, "snmpd", "-f", "-C", "-Ln", "-c"])
+                    .arg(&conf);
+                lab.children.push(
+                    cmd.spawn()
+                        .expect("snmpd (Debian package snmpd) is needed for SNMP lab hosts"),
                 );
             }
             if !h.ports.is_empty() {

@@ -12,9 +12,9 @@
 
 #[cfg(unix)]
 use super::arp;
-use super::{dns, guess, icmp, neighbours, services};
+use super::{dns, guess, icmp, neighbours, services, snmp};
 use census_shared::MacAddr;
-use census_shared::observation::{FoundBy, Name, ScanObservation};
+use census_shared::observation::{FoundBy, Name, ScanObservation, Service};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -45,6 +45,8 @@ pub struct ScanOptions {
     pub arp: bool,
     /// Look names up by reverse DNS.
     pub dns: bool,
+    /// SNMPv2c communities for the first SNMP question (empty: none asked).
+    pub communities: Vec<String>,
 }
 
 impl Default for ScanOptions {
@@ -57,6 +59,7 @@ impl Default for ScanOptions {
             icmp: true,
             arp: true,
             dns: true,
+            communities: vec!["public".into()],
         }
     }
 }
@@ -394,6 +397,31 @@ async fn examine(
         .filter(|p| opts.ports.is_empty() || opts.ports.contains(p) || DISCOVERY_PORTS.contains(p))
         .collect();
     let mut services = Vec::new();
+    let mut names = Vec::new();
+    if !opts.communities.is_empty()
+        && let Some(first) = snmp::first_get(
+            ip,
+            161,
+            &opts.communities,
+            timeout.max(Duration::from_millis(300)),
+        )
+        .await
+    {
+        found_by.insert(FoundBy::Udp);
+        if let Some(n) = &first.sys_name {
+            names.push(Name {
+                name: n.clone(),
+                source: "snmp".into(),
+            });
+        }
+        services.push(Service {
+            port: 161,
+            protocol: "udp".into(),
+            name: "snmp".into(),
+            product: first.sys_descr,
+            detail: first.sys_object_id,
+        });
+    }
     for &port in &open_tcp {
         if let Some(s) = services::identify(ip, port, opts.timeout).await {
             services.push(s);
@@ -406,7 +434,7 @@ async fn examine(
         mac,
         mac_vendor,
         mac_local: mac.is_some_and(|m| m.flags().locally_administered),
-        names: Vec::new(),
+        names,
         found_by: found_by.into_iter().collect(),
         rtt_ms: rtt.map(|t| t.as_secs_f64() * 1000.0),
         open_tcp,

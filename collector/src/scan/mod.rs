@@ -13,4 +13,5 @@ pub mod icmp;
 pub mod neighbours;
 pub mod ports;
 pub mod services;
+pub mod snmp;
 pub mod target;
