@@ -389,7 +389,17 @@ async fn examine(
         .copied()
         .filter(|p| !first.iter().any(|(q, _)| q == p))
         .collect();
-    for (p, r) in probe_ports(ctx, ip, &rest, timeout).await {
+    // The SNMP question runs alongside the port sweep, not after it.
+    let snmp_wait = timeout.max(Duration::from_millis(300));
+    let ask_snmp = async {
+        if opts.communities.is_empty() {
+            None
+        } else {
+            snmp::first_get(ip, 161, &opts.communities, snmp_wait).await
+        }
+    };
+    let (answers, snmp_first) = tokio::join!(probe_ports(ctx, ip, &rest, timeout), ask_snmp);
+    for (p, r) in answers {
         note(p, r, &mut found_by, &mut rtt);
     }
     let open_tcp: Vec<u16> = open
@@ -398,15 +408,7 @@ async fn examine(
         .collect();
     let mut services = Vec::new();
     let mut names = Vec::new();
-    if !opts.communities.is_empty()
-        && let Some(first) = snmp::first_get(
-            ip,
-            161,
-            &opts.communities,
-            timeout.max(Duration::from_millis(300)),
-        )
-        .await
-    {
+    if let Some(first) = snmp_first {
         found_by.insert(FoundBy::Udp);
         if let Some(n) = &first.sys_name {
             names.push(Name {
