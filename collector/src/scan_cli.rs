@@ -22,7 +22,7 @@ pub struct ScanArgs {
     /// TCP ports for live hosts, e.g. 22,80,8000-8100 [default: the office list].
     #[arg(long, conflicts_with = "no_ports")]
     pub ports: Option<String>,
-    /// Only find hosts; no port sweep.
+    /// Only find hosts: no port sweep and no SNMP question.
     #[arg(long)]
     pub no_ports: bool,
     /// Connection attempts per second.
@@ -70,7 +70,8 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
         icmp: true,
         arp: true,
         dns: !args.no_dns,
-        communities: match (args.no_snmp, args.communities.is_empty()) {
+        // --no-ports is host discovery only: no service questions either.
+        communities: match (args.no_snmp || args.no_ports, args.communities.is_empty()) {
             (true, _) => Vec::new(),
             (false, true) => cfg.snmp_communities.clone(),
             (false, false) => args.communities.clone(),

@@ -28,6 +28,9 @@ use tokio::sync::Semaphore;
 /// closed port proves a host as well as an open one.
 pub const DISCOVERY_PORTS: &[u16] = &[80, 443];
 
+/// Most silent addresses that get a second TCP try.
+const RETRY_LIMIT: usize = 4096;
+
 /// How a scan runs.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
@@ -240,6 +243,27 @@ pub async fn scan(
     let mut answered: HashMap<IpAddr, Vec<(u16, Probe)>> = HashMap::new();
     while let Some(Ok((ip, answers))) = phase1.join_next().await {
         answered.insert(ip, answers);
+    }
+    // A second chance, with the full timeout, for what stayed silent: a
+    // busy gateway (resolving a whole routed range at once) can be slower
+    // than the round trips seen so far. Only for ranges small enough that
+    // the retry stays cheap.
+    let silent: Vec<IpAddr> = answered
+        .iter()
+        .filter(|(_, a)| a.iter().all(|(_, r)| *r == Probe::Silent))
+        .map(|(ip, _)| *ip)
+        .collect();
+    if discovery_timeout < opts.timeout && !silent.is_empty() && silent.len() <= RETRY_LIMIT {
+        let mut retry = tokio::task::JoinSet::new();
+        for ip in silent {
+            let (ctx, timeout) = (ctx.clone(), opts.timeout);
+            retry.spawn(async move { (ip, probe_ports(&ctx, ip, DISCOVERY_PORTS, timeout).await) });
+        }
+        while let Some(Ok((ip, answers))) = retry.join_next().await {
+            if answers.iter().any(|(_, r)| *r != Probe::Silent) {
+                answered.insert(ip, answers);
+            }
+        }
     }
     // Give late ARP replies a moment, then take the neighbour table.
     tokio::time::sleep(Duration::from_millis(100)).await;
