@@ -8,6 +8,8 @@
 # Needs root, iproute2, nftables, nmap, arp-scan (installed when missing).
 #
 #   tests/bench/scan.sh [RUNS]     (default 3)
+#   CASES="routed deaddns" tests/bench/scan.sh   only some cases
+#   (cases: disc ports deaddns routed sparse16; default all)
 set -euo pipefail
 runs=${1:-3}
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -84,6 +86,9 @@ PY
 }
 hdr() { echo "$1"; printf '  %-34s%8s%8s%8s%9s   %s\n' tool min median max "RSS MB" recall; }
 
+want() { [ -z "${CASES:-}" ] || [[ " $CASES " == *" $1 "* ]]; }
+
+if want disc; then
 run census_disc "$target/census-collector" --data-dir "$work/d" scan "$net.0/24" --no-ports --no-dns --json
 run nmap_disc nmap -n -sn "$net.0/24"
 run arpscan arp-scan -I eth0 "$net.0/24"
@@ -91,6 +96,9 @@ hdr "/24 discovery ($runs runs each)"
 report census_disc "census scan --no-ports" "$(recall "$work/census_disc.out")"
 report nmap_disc "nmap -n -sn" "$(recall "$work/nmap_disc.out")"
 report arpscan "arp-scan" "$(recall "$work/arpscan.out")"
+fi
+
+if want ports; then
 
 run census_ports "$target/census-collector" --data-dir "$work/d" scan "$net.0/24" --no-dns --json
 run nmap_ports nmap -n -T4 -p "$list" "$net.0/24"
@@ -99,6 +107,9 @@ nmap_open=$(grep -c '/tcp *open ' "$work/nmap_ports.out" || true)
 hdr "/24 port sweep, ${list//,/ } ($runs runs each)"
 report census_ports "census scan" "$(recall "$work/census_ports.out"), $census_open open ports"
 report nmap_ports "nmap -n -T4 -p LIST" "$(recall "$work/nmap_ports.out"), $nmap_open open ports"
+fi
+
+if want deaddns; then
 
 # A /24 whose DNS server is dead: the scanner's resolver points at an
 # address in the lab where nothing listens.
@@ -110,6 +121,7 @@ hdr "/24 discovery with a dead DNS server, names on ($runs runs each)"
 report census_deaddns "census scan --no-ports" "$(recall "$work/census_deaddns.out")"
 report nmap_deaddns "nmap -sn (with reverse DNS)" "$(recall "$work/nmap_deaddns.out")"
 rm -rf "/etc/netns/$p-sc"
+fi
 
 # A routed /22 behind a gateway that silently drops what it cannot deliver.
 far=10.99
@@ -141,6 +153,7 @@ ip netns exec "$p-f3-254" nft 'add chain inet lab input { type filter hook input
 ip netns exec "$p-f3-254" nft add rule inet lab input ip protocol icmp drop
 sleep 0.5
 far_recall() { local n=0; for ip in "${far_ips[@]}"; do grep -qE "(^|[^0-9])${ip//./\\.}([^0-9]|$)" "$1" && n=$((n + 1)); done; echo "$n/${#far_ips[@]}"; }
+if want routed; then
 run census_routed "$target/census-collector" --data-dir "$work/d" scan "$far.0.0/22" --no-ports --no-dns --json
 all_runs=$runs; runs=1 # nmap needs minutes here
 run nmap_routed timeout 300 nmap -n -sn "$far.0.0/22"
@@ -148,6 +161,9 @@ runs=$all_runs
 hdr "routed /22 behind a silent gateway, 6 live hosts (census $runs runs, nmap 1 run capped at 300 s)"
 report census_routed "census scan --no-ports" "$(far_recall "$work/census_routed.out")"
 report nmap_routed "nmap -n -sn" "$(far_recall "$work/nmap_routed.out")"
+fi
+
+want sparse16 || exit 0
 
 ip -n "$p-sc" addr flush dev eth0; ip -n "$p-sc" addr add "$net.1/16" dev eth0
 runs=1 # nmap needs minutes here
