@@ -14,6 +14,7 @@ pub mod identity;
 pub mod observation;
 pub mod pin;
 pub mod report;
+pub mod text;
 
 pub use identity::mac::{MacAddr, MacFlags};
 pub use identity::serial::{SerialVerdict, check_serial, normalize_serial};

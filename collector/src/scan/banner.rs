@@ -24,7 +24,9 @@ pub fn parse_http(resp: &[u8]) -> (Option<String>, Option<String>) {
     let title = lower.find("<title").and_then(|i| {
         let open_end = lower[i..].find('>')? + i + 1;
         let close = lower[open_end..].find("</title")? + open_end;
-        let t = clean(&decode_entities(body.get(open_end..close)?));
+        let t = clean(&census_shared::text::decode_entities(
+            body.get(open_end..close)?,
+        ));
         (!t.is_empty()).then_some(t)
     });
     (server, title)
@@ -49,14 +51,6 @@ fn clean(s: &str) -> String {
         .filter(|c| !c.is_control())
         .take(200)
         .collect()
-}
-
-fn decode_entities(s: &str) -> String {
-    s.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
 }
 
 #[cfg(test)]

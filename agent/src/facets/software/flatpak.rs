@@ -24,7 +24,9 @@ fn attr(tag: &str, name: &str) -> Option<String> {
         let pat = format!("{name}={q}");
         if let Some(i) = tag.find(&pat) {
             let rest = &tag[i + pat.len()..];
-            return rest.find(q).map(|j| unescape(&rest[..j]));
+            return rest
+                .find(q)
+                .map(|j| census_shared::text::decode_entities(&rest[..j]));
         }
     }
     None
@@ -40,16 +42,8 @@ fn element(xml: &str, name: &str) -> Option<String> {
     }
     let start = rest.find('>')? + 1;
     let end = rest[start..].find('<')? + start;
-    let v = unescape(rest[start..end].trim());
+    let v = census_shared::text::decode_entities(rest[start..end].trim());
     (!v.is_empty()).then_some(v)
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
