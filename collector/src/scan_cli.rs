@@ -22,7 +22,7 @@ pub struct ScanArgs {
     /// TCP ports for live hosts, e.g. 22,80,8000-8100 [default: the office list].
     #[arg(long, conflicts_with = "no_ports")]
     pub ports: Option<String>,
-    /// Only find hosts: no port sweep and no SNMP question.
+    /// Only find hosts: no port sweep and no SNMP, NetBIOS, mDNS or SIP question.
     #[arg(long)]
     pub no_ports: bool,
     /// Connection attempts per second.
@@ -38,6 +38,9 @@ pub struct ScanArgs {
     /// Do not ask SNMP at all.
     #[arg(long)]
     pub no_snmp: bool,
+    /// Do not ask NetBIOS, mDNS and SIP (UDP 137, 5353, 5060).
+    #[arg(long)]
+    pub no_udp: bool,
     /// Do not look names up by reverse DNS.
     #[arg(long)]
     pub no_dns: bool,
@@ -76,6 +79,7 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
             (false, true) => cfg.snmp_communities.clone(),
             (false, false) => args.communities.clone(),
         },
+        udp: !(args.no_udp || args.no_ports),
     };
     eprintln!(
         "scanning {} address(es): ARP on attached subnets, ICMP echo, TCP connects",
@@ -214,6 +218,21 @@ fn print_table(obs: &[ScanObservation]) {
                 })
                 .collect();
             println!("{:<16} open: {}", "", ports.join(", "));
+        }
+        let udp: Vec<String> = o
+            .services
+            .iter()
+            .filter(|s| s.protocol == "udp")
+            .map(|s| {
+                let mut t = format!("{}/{}", s.port, s.name);
+                for x in [&s.product, &s.detail].into_iter().flatten() {
+                    t.push_str(&format!(" {x:?}"));
+                }
+                t
+            })
+            .collect();
+        for u in udp {
+            println!("{:<16} udp: {u}", "");
         }
         if !o.guess.evidence.is_empty() {
             println!("{:<16} why: {}", "", o.guess.evidence.join("; "));

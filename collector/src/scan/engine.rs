@@ -8,21 +8,23 @@
 //! on-link hosts that answer nothing else (the unprivileged path); then
 //! reverse DNS for the live hosts; (2) live hosts get the port list with
 //! timeouts fitted to their round trip; (3) open web and SSH ports are asked
-//! what they are. UDP probes (SNMP, NetBIOS, SIP, mDNS) are not here yet.
+//! what they are. Alongside phase 2, the UDP probes: the first SNMP get
+//! (`snmp`) and NetBIOS, mDNS and SIP (`udp`). Pacing is `pace`, TCP
+//! connects are `tcp`.
 
 #[cfg(unix)]
 use super::arp;
-use super::{dns, guess, icmp, neighbours, services, snmp};
+use super::pace::Pace;
+use super::tcp::{Probe, probe_ports};
+use super::{dns, guess, icmp, neighbours, services, snmp, udp};
 use census_shared::MacAddr;
 use census_shared::observation::{FoundBy, Name, ScanObservation, Service};
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
-use tokio::sync::Semaphore;
+use std::time::Duration;
 
 /// TCP ports tried on addresses that did not answer ICMP: a reset from a
 /// closed port proves a host as well as an open one.
@@ -50,6 +52,8 @@ pub struct ScanOptions {
     pub dns: bool,
     /// SNMPv2c communities for the first SNMP question (empty: none asked).
     pub communities: Vec<String>,
+    /// Ask NetBIOS, mDNS and SIP (UDP 137, 5353, 5060).
+    pub udp: bool,
 }
 
 impl Default for ScanOptions {
@@ -63,6 +67,7 @@ impl Default for ScanOptions {
             arp: true,
             dns: true,
             communities: vec!["public".into()],
+            udp: true,
         }
     }
 }
@@ -87,63 +92,13 @@ impl ScanProgress {
     }
 }
 
-/// Spaces connection attempts `1/rate` apart.
-struct RateGate {
-    next: tokio::sync::Mutex<tokio::time::Instant>,
-    gap: Duration,
-}
-
-impl RateGate {
-    async fn wait(&self) {
-        let at = {
-            let mut next = self.next.lock().await;
-            let at = (*next).max(tokio::time::Instant::now());
-            *next = at + self.gap;
-            at
-        };
-        tokio::time::sleep_until(at).await;
-    }
-}
-
-/// Result of one TCP probe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Probe {
-    Open(Duration),
-    Reset(Duration),
-    Silent,
-}
-
-struct Ctx {
-    gate: RateGate,
-    slots: Semaphore,
-}
-
-async fn probe(ctx: &Ctx, addr: SocketAddr, timeout: Duration) -> Probe {
-    let _slot = ctx.slots.acquire().await.expect("never closed");
-    ctx.gate.wait().await;
-    let start = Instant::now();
-    match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
-        Ok(Ok(_)) => Probe::Open(start.elapsed()),
-        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-            Probe::Reset(start.elapsed())
-        }
-        _ => Probe::Silent,
-    }
-}
-
 /// Scan `targets`; results also accumulate in `progress.results`.
 pub async fn scan(
     targets: Vec<IpAddr>,
     opts: &ScanOptions,
     progress: Arc<ScanProgress>,
 ) -> Vec<ScanObservation> {
-    let ctx = Arc::new(Ctx {
-        gate: RateGate {
-            next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
-            gap: Duration::from_secs_f64(1.0 / opts.rate.max(1) as f64),
-        },
-        slots: Semaphore::new(opts.concurrency.max(1)),
-    });
+    let ctx = Arc::new(Pace::new(opts.rate, opts.concurrency));
     progress.total.store(targets.len(), Ordering::Relaxed);
     let gap = Duration::from_secs_f64(1.0 / opts.rate.max(1) as f64);
 
@@ -348,25 +303,8 @@ struct Live {
     arp: Option<Duration>,
 }
 
-/// Probe `ports` of `ip` concurrently; answers in port order.
-async fn probe_ports(
-    ctx: &Arc<Ctx>,
-    ip: IpAddr,
-    ports: &[u16],
-    timeout: Duration,
-) -> Vec<(u16, Probe)> {
-    let mut set = tokio::task::JoinSet::new();
-    for &port in ports {
-        let ctx = ctx.clone();
-        set.spawn(async move { (port, probe(&ctx, SocketAddr::new(ip, port), timeout).await) });
-    }
-    let mut out: Vec<(u16, Probe)> = set.join_all().await;
-    out.sort_by_key(|(p, _)| *p);
-    out
-}
-
 async fn examine(
-    ctx: &Arc<Ctx>,
+    ctx: &Arc<Pace>,
     ip: IpAddr,
     first: Vec<(u16, Probe)>,
     mac: Option<MacAddr>,
@@ -422,7 +360,15 @@ async fn examine(
             snmp::first_get(ip, 161, &opts.communities, snmp_wait).await
         }
     };
-    let (answers, snmp_first) = tokio::join!(probe_ports(ctx, ip, &rest, timeout), ask_snmp);
+    let ask_udp = async {
+        if opts.udp {
+            udp::ask(ctx, ip, snmp_wait).await
+        } else {
+            udp::UdpFindings::default()
+        }
+    };
+    let (answers, snmp_first, udp_found) =
+        tokio::join!(probe_ports(ctx, ip, &rest, timeout), ask_snmp, ask_udp);
     for (p, r) in answers {
         note(p, r, &mut found_by, &mut rtt);
     }
@@ -448,6 +394,13 @@ async fn examine(
             detail: first.sys_object_id,
         });
     }
+    if udp_found.answered() {
+        found_by.insert(FoundBy::Udp);
+    }
+    names.extend(udp_found.names);
+    services.extend(udp_found.services);
+    // A NetBIOS MAC stands in only where layer 2 gave none (routed hosts).
+    let mac = mac.or(udp_found.mac);
     for &port in &open_tcp {
         if let Some(s) = services::identify(ip, port, opts.timeout).await {
             services.push(s);

@@ -1,9 +1,10 @@
-//! A first guess of what a device is, from its open ports, its MAC vendor
-//! and what its services said — always with the evidence, because a guess
+//! A first guess of what a device is, from its open ports, its MAC vendor,
+//! what its services said and what it announced over UDP (mDNS service
+//! types with the model, the SIP User-Agent, the NetBIOS workgroup) — always with the evidence, because a guess
 //! is only a start (SNMP identification and people correct it). The rules
 //! are the table below, most specific first.
 
-use census_shared::observation::{DeviceGuess, DeviceKind, ScanObservation};
+use census_shared::observation::{DeviceGuess, DeviceKind, ScanObservation, Service};
 
 /// Vendor name fragments (lower case) and the kind of device they make most.
 const VENDORS: &[(&str, DeviceKind)] = &[
@@ -60,6 +61,46 @@ const BANNERS: &[(&str, DeviceKind)] = &[
     ("network camera", DeviceKind::Camera),
 ];
 
+/// mDNS service types and the kind of device that announces them. (A Mac
+/// sharing a printer announces `_ipp._tcp` too: the guess is only a start.)
+const ANNOUNCED: &[(&str, DeviceKind)] = &[
+    ("_ipp._tcp", DeviceKind::Printer),
+    ("_ipps._tcp", DeviceKind::Printer),
+    ("_pdl-datastream._tcp", DeviceKind::Printer),
+    ("_printer._tcp", DeviceKind::Printer),
+    ("_axis-video._tcp", DeviceKind::Camera),
+];
+
+/// Words in a SIP User-Agent or Server header that mean a PBX, not a phone.
+const PBX: &[&str] = &[
+    "asterisk",
+    "freeswitch",
+    "kamailio",
+    "opensips",
+    "3cx",
+    "pbx",
+];
+
+fn udp<'a>(o: &'a ScanObservation, name: &'a str) -> impl Iterator<Item = &'a Service> + 'a {
+    o.services
+        .iter()
+        .filter(move |s| s.protocol == "udp" && s.name == name)
+}
+
+/// The first announced type of [`ANNOUNCED`], with the model when given.
+fn announced(o: &ScanObservation) -> Option<DeviceGuess> {
+    udp(o, "mdns").find_map(|s| {
+        let detail = s.detail.as_deref()?;
+        let words: Vec<&str> = detail.split([' ', ',']).collect();
+        let (t, kind) = ANNOUNCED.iter().find(|(t, _)| words.contains(t))?;
+        let model = s.product.as_deref().map(|m| format!(": {m}"));
+        Some(DeviceGuess {
+            kind: *kind,
+            evidence: vec![format!("mDNS announces {t}{}", model.unwrap_or_default())],
+        })
+    })
+}
+
 /// Guess the kind of device behind an observation.
 pub fn guess(o: &ScanObservation) -> DeviceGuess {
     let open = |p: u16| o.open_tcp.contains(&p);
@@ -75,6 +116,9 @@ pub fn guess(o: &ScanObservation) -> DeviceGuess {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase();
+    if let Some(a) = announced(o) {
+        return a;
+    }
     if open(9100) {
         return g(DeviceKind::Printer, "port 9100 (raw printing) open".into());
     }
@@ -94,6 +138,24 @@ pub fn guess(o: &ScanObservation) -> DeviceGuess {
     }
     if open(515) || open(631) {
         return g(DeviceKind::Printer, "LPD/IPP printing port open".into());
+    }
+    if let Some(sip) = udp(o, "sip").next() {
+        let agent = sip.product.as_deref().unwrap_or("");
+        let lower = agent.to_lowercase();
+        if let Some(w) = PBX.iter().find(|w| lower.contains(*w)) {
+            return g(
+                DeviceKind::Server,
+                format!("SIP agent {agent:?} ({w}: a PBX)"),
+            );
+        }
+        return g(
+            DeviceKind::Phone,
+            if agent.is_empty() {
+                "answers SIP OPTIONS".into()
+            } else {
+                format!("SIP User-Agent {agent:?}")
+            },
+        );
     }
     if open(5060) {
         return g(DeviceKind::Phone, "SIP port 5060 open".into());
@@ -132,13 +194,23 @@ pub fn guess(o: &ScanObservation) -> DeviceGuess {
             "telnet or DNS+web management open".into(),
         );
     }
+    if let Some(wg) = udp(o, "netbios").find_map(|s| {
+        s.detail
+            .as_deref()
+            .filter(|d| d.starts_with("workgroup") || d.starts_with("domain"))
+    }) {
+        let wg = wg.split(',').next().unwrap_or(wg);
+        return g(
+            DeviceKind::WindowsPc,
+            format!("NetBIOS name in {wg}, nothing stronger"),
+        );
+    }
     DeviceGuess::default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use census_shared::observation::Service;
 
     fn obs(ports: &[u16], vendor: Option<&str>, banner: Option<&str>) -> ScanObservation {
         ScanObservation {
@@ -198,5 +270,79 @@ mod tests {
         assert_eq!(guess(&obs(&[], None, None)).kind, DeviceKind::Unknown);
         let g = guess(&obs(&[80, 9100], None, None));
         assert!(g.evidence[0].contains("9100"));
+    }
+
+    fn with_udp(
+        mut o: ScanObservation,
+        name: &str,
+        product: Option<&str>,
+        detail: &str,
+    ) -> ScanObservation {
+        o.services.push(Service {
+            port: 1,
+            protocol: "udp".into(),
+            name: name.into(),
+            product: product.map(String::from),
+            detail: Some(detail.into()),
+        });
+        o
+    }
+
+    #[test]
+    fn udp_announcements() {
+        let printer = with_udp(
+            obs(&[80, 9100], None, None),
+            "mdns",
+            Some("Brother HL-L2350DW series"),
+            "_ipp._tcp \"Brother HL-L2350DW series\" port 631; ty=Brother HL-L2350DW series",
+        );
+        let g = guess(&printer);
+        assert_eq!(g.kind, DeviceKind::Printer);
+        assert_eq!(
+            g.evidence,
+            ["mDNS announces _ipp._tcp: Brother HL-L2350DW series"]
+        );
+        let other = with_udp(
+            obs(&[22], None, None),
+            "mdns",
+            None,
+            "services: _ssh._tcp, _sftp-ssh._tcp",
+        );
+        assert_eq!(guess(&other).kind, DeviceKind::LinuxMac);
+        let phone = with_udp(
+            obs(&[], None, None),
+            "sip",
+            Some("Yealink SIP-T46U"),
+            "OPTIONS answered 200",
+        );
+        let g = guess(&phone);
+        assert_eq!(
+            (g.kind, g.evidence[0].contains("Yealink")),
+            (DeviceKind::Phone, true)
+        );
+        let pbx = with_udp(
+            obs(&[], None, None),
+            "sip",
+            Some("Asterisk PBX 20.5"),
+            "OPTIONS answered 404",
+        );
+        assert_eq!(guess(&pbx).kind, DeviceKind::Server);
+        let pc = with_udp(
+            obs(&[], None, None),
+            "netbios",
+            None,
+            "workgroup LAB, MAC 00:11:22:33:44:55",
+        );
+        let g = guess(&pc);
+        assert_eq!(
+            (g.kind, g.evidence[0].as_str()),
+            (
+                DeviceKind::WindowsPc,
+                "NetBIOS name in workgroup LAB, nothing stronger"
+            )
+        );
+        // Something stronger wins: SSH without Windows ports.
+        let samba = with_udp(obs(&[22], None, None), "netbios", None, "workgroup LAB");
+        assert_eq!(guess(&samba).kind, DeviceKind::LinuxMac);
     }
 }
