@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests need: iproute2 (`ip -j addr` for the live
 # comparison, namespaces for the scan lab), nftables (firewalled lab hosts),
-# dnsmasq-base (the lab's DNS server), snmpd (the lab's SNMP agent),
+# dnsmasq-base (the lab's DNS server), snmpd (the lab's SNMP agent), samba
+# (nmbd, the lab's NetBIOS responder, and nmblookup to wait for it),
 # procps/coreutils (nproc, df).
-pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd)
+pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

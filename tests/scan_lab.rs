@@ -1,8 +1,10 @@
 //! The scanner against a LAN of 20 devices in network namespaces
 //! (198.51.100.0/24, reachable only from the lab's scanner namespace):
 //! recall and precision of hosts, MACs and vendors, open ports, banners and
-//! first type guesses. Hosts without any open port are found through the
-//! neighbour table. Needs root; the lab is torn down even on failure.
+//! first type guesses, and of what the UDP probes learn (nmbd's NetBIOS
+//! names, an mDNS printer announcement, SIP User-Agents). Hosts without any
+//! open port are found through the neighbour table. Needs root; the lab is
+//! torn down even on failure.
 
 use census_tests::lab::{Lab, LabHost};
 use serde_json::Value;
@@ -20,7 +22,28 @@ fn host(octet: u8, mac: &str, ports: &[u16], title: &str, server: &str) -> LabHo
         silent: false,
         ignore_icmp: false,
         snmp: None,
+        netbios: None,
+        mdns: Vec::new(),
+        sip: None,
     }
+}
+
+/// The printer's mDNS announcement (as `census-lab-udp mdns` takes it).
+const PRINTER_MODEL: &str = "Brother HL-L2350DW series";
+fn printer_mdns() -> Vec<String> {
+    [
+        "brn-lab10",
+        "_ipp._tcp",
+        PRINTER_MODEL,
+        "631",
+        "txtvers=1",
+        "ty=Brother HL-L2350DW series",
+        "product=(Brother HL-L2350DW series)",
+        "pdl=application/pdf,image/urf",
+        "rp=ipp/print",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 fn lab_hosts() -> Vec<LabHost> {
@@ -84,6 +107,15 @@ fn lab_hosts() -> Vec<LabHost> {
     }
     // The router speaks SNMP (net-snmp's snmpd).
     h[6].snmp = Some(("lab-router".into(), "RouterOS RB750Gr3".into()));
+    // UDP services: the printer announces itself over mDNS, the phone and a
+    // portless device answer SIP, the Windows PC and a portless device run
+    // samba's nmbd.
+    h[0].mdns = printer_mdns();
+    h[4].sip = Some("Yealink SIP-T46U 108.86.0.20".into());
+    h[2].netbios = Some(("ACCT-PC12".into(), "LABGROUP".into()));
+    let at = |o: u8| o as usize - 10;
+    h[at(18)].sip = Some("Grandstream GXP2170 1.0.11.23".into());
+    h[at(19)].netbios = Some(("LAB-PC19".into(), "LABGROUP".into()));
     h
 }
 
@@ -150,16 +182,62 @@ fn scan_finds_every_lab_device_and_nothing_else() {
         want_ports.sort();
         assert_eq!(open, want_ports, "open ports of .{}", h.octet);
         // As root the whole on-link range is settled by ARP.
-        let how = if h.silent {
-            serde_json::json!(["arp"])
-        } else if h.ports.is_empty() {
-            serde_json::json!(["arp", "tcp_reset"])
-        } else if h.snmp.is_some() {
-            serde_json::json!(["arp", "tcp_open", "tcp_reset", "udp"])
-        } else {
-            serde_json::json!(["arp", "tcp_open", "tcp_reset"])
-        };
-        assert_eq!(o["found_by"], how, "how .{} was found", h.octet);
+        let udp = h.snmp.is_some() || h.netbios.is_some() || h.sip.is_some() || !h.mdns.is_empty();
+        let mut how = vec!["arp"];
+        if !h.silent {
+            if !h.ports.is_empty() {
+                how.push("tcp_open");
+            }
+            how.push("tcp_reset");
+            if udp {
+                how.push("udp");
+            }
+        }
+        assert_eq!(
+            o["found_by"],
+            serde_json::json!(how),
+            "how .{} was found",
+            h.octet
+        );
+        // UDP services: exactly the responders each host runs.
+        let got: BTreeSet<&str> = o["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["protocol"] == "udp")
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        let mut want = BTreeSet::new();
+        for (on, name) in [
+            (h.snmp.is_some(), "snmp"),
+            (h.netbios.is_some(), "netbios"),
+            (!h.mdns.is_empty(), "mdns"),
+            (h.sip.is_some(), "sip"),
+        ] {
+            if on {
+                want.insert(name);
+            }
+        }
+        assert_eq!(got, want, "UDP services of .{}", h.octet);
+        // Names from NetBIOS and mDNS: exactly where they were announced.
+        let sources: Vec<&str> = o["names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["source"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            sources.contains(&"netbios"),
+            h.netbios.is_some(),
+            "NetBIOS name of .{}",
+            h.octet
+        );
+        assert_eq!(
+            sources.contains(&"mdns"),
+            !h.mdns.is_empty(),
+            "mDNS name of .{}",
+            h.octet
+        );
     }
 
     let kind = |octet: u8| {
@@ -176,6 +254,21 @@ fn scan_finds_every_lab_device_and_nothing_else() {
     assert_eq!(kind(15), "camera");
     assert_eq!(kind(16), "switch_router");
     assert_eq!(kind(17), "unknown");
+    assert_eq!(kind(18), "phone", "by its SIP User-Agent alone");
+    assert_eq!(kind(19), "windows_pc", "by its NetBIOS workgroup alone");
+    let why = |octet: u8| by_ip[&format!("{NET}.{octet}")]["guess"]["evidence"].clone();
+    assert_eq!(
+        why(10),
+        serde_json::json!([format!("mDNS announces _ipp._tcp: {PRINTER_MODEL}")])
+    );
+    assert_eq!(
+        why(18),
+        serde_json::json!(["SIP User-Agent \"Grandstream GXP2170 1.0.11.23\""])
+    );
+    assert_eq!(
+        why(19),
+        serde_json::json!(["NetBIOS name in workgroup LABGROUP, nothing stronger"])
+    );
 
     // Vendors from the IEEE registry, and banners.
     let o = by_ip[&format!("{NET}.10")];
@@ -215,13 +308,67 @@ fn scan_finds_every_lab_device_and_nothing_else() {
     let name = |octet: u8| by_ip[&format!("{NET}.{octet}")]["names"].clone();
     assert_eq!(
         name(10),
-        serde_json::json!([{"name": "printer.lab.example", "source": "dns"}])
+        serde_json::json!([
+            {"name": "brn-lab10.local", "source": "mdns"},
+            {"name": "printer.lab.example", "source": "dns"}
+        ])
     );
     assert_eq!(
         name(11),
         serde_json::json!([{"name": "nas.lab.example", "source": "dns"}])
     );
-    assert_eq!(name(12), serde_json::json!([]));
+    assert_eq!(
+        name(12),
+        serde_json::json!([{"name": "ACCT-PC12", "source": "netbios"}])
+    );
+    assert_eq!(name(13), serde_json::json!([]));
+    // What the UDP services said: nmbd's workgroup (nmbd reports no MAC,
+    // so the ARP one stands), the printer's model and TXT, SIP agents.
+    let service = |octet: u8, name: &str| -> Vec<Value> {
+        by_ip[&format!("{NET}.{octet}")]["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["name"] == name)
+            .cloned()
+            .collect()
+    };
+    let nb = &service(12, "netbios")[0];
+    assert_eq!(
+        (nb["port"].as_u64(), nb["detail"].as_str()),
+        (Some(137), Some("workgroup LABGROUP"))
+    );
+    let ipp = service(10, "mdns")
+        .into_iter()
+        .find(|s| s["detail"].as_str().unwrap().starts_with("_ipp._tcp"))
+        .expect("the _ipp._tcp announcement");
+    assert_eq!(ipp["product"], PRINTER_MODEL);
+    let detail = ipp["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("port 631")
+            && detail.contains("ty=Brother HL-L2350DW series")
+            && detail.contains("rp=ipp/print"),
+        "{detail}"
+    );
+    let sip = &service(14, "sip")[0];
+    assert_eq!(
+        (
+            sip["port"].as_u64(),
+            sip["product"].as_str(),
+            sip["detail"].as_str()
+        ),
+        (
+            Some(5060),
+            Some("Yealink SIP-T46U 108.86.0.20"),
+            Some("OPTIONS answered 200")
+        )
+    );
+    // HTTPS: the title of the TLS page on 8443 (self-signed certificate).
+    let https = &service(29, "https")[0];
+    assert_eq!(
+        (https["port"].as_u64(), https["detail"].as_str()),
+        (Some(8443), Some("Service"))
+    );
     // The first SNMP question: sysName, sysDescr, sysObjectID.
     assert_eq!(
         name(16),
@@ -240,6 +387,23 @@ fn scan_finds_every_lab_device_and_nothing_else() {
     );
     assert_eq!(snmp["product"], "RouterOS RB750Gr3");
     assert_eq!(snmp["detail"], "1.3.6.1.4.1.8072.3.2.10");
+    // The human table shows the UDP answers too.
+    let out = lab
+        .in_scanner(&census_tests::bin("census-collector"))
+        .args(["--data-dir", data.path().to_str().unwrap()])
+        .args(["scan", &format!("{NET}.10-19"), "--timeout", "500"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        "udp: 137/netbios \"workgroup LABGROUP\"",
+        "udp: 5353/mdns \"Brother HL-L2350DW series\" \"_ipp._tcp",
+        "udp: 5060/sip \"Grandstream GXP2170 1.0.11.23\"",
+        "name: ACCT-PC12 (netbios)",
+        "name: brn-lab10.local (mdns)",
+    ] {
+        assert!(table.contains(want), "{want:?} in\n{table}");
+    }
     drop(lab);
 
     // --save stored the scan and one observation per host.

@@ -3,7 +3,8 @@
 //! the bridge by veth pairs, each with a chosen MAC and listeners on chosen
 //! ports. Everything lives in namespaces this process created, under a
 //! unique prefix, and is deleted on drop — also when a test fails. Needs
-//! root (CI runs as root), iproute2, nftables, dnsmasq and snmpd.
+//! root (CI runs as root), iproute2, nftables, dnsmasq, snmpd and samba's
+//! nmbd (NetBIOS); mDNS and SIP come from `census-lab-udp` (`responder.rs`).
 
 use std::process::{Child, Command};
 
@@ -26,6 +27,13 @@ pub struct LabHost {
     pub ignore_icmp: bool,
     /// Run net-snmp's snmpd (community "public") with this sysName and sysDescr.
     pub snmp: Option<(String, String)>,
+    /// Run samba's nmbd with this NetBIOS name and workgroup.
+    pub netbios: Option<(String, String)>,
+    /// Answer mDNS: `[host, type, instance, port, key=value...]` (see
+    /// `census-lab-udp mdns`).
+    pub mdns: Vec<String>,
+    /// Answer SIP OPTIONS with this User-Agent.
+    pub sip: Option<String>,
 }
 
 /// A running lab.
@@ -33,6 +41,8 @@ pub struct Lab {
     prefix: String,
     namespaces: Vec<String>,
     children: Vec<Child>,
+    /// Private directories of lab daemons, removed on drop.
+    dirs: Vec<std::path::PathBuf>,
     /// The subnet's first three octets, e.g. "198.51.100".
     pub net: String,
 }
@@ -73,6 +83,7 @@ impl Lab {
             prefix: prefix.clone(),
             namespaces: Vec::new(),
             children: Vec::new(),
+            dirs: Vec::new(),
             net: net.to_string(),
         };
         let br = format!("{prefix}-br");
@@ -168,6 +179,23 @@ impl Lab {
                         .expect("snmpd (Debian package snmpd) is needed for SNMP lab hosts"),
                 );
             }
+            if let Some((name, group)) = &h.netbios {
+                lab.nmbd(&ns, h.octet, name, group);
+            }
+            let udp = listener.with_file_name("census-lab-udp");
+            let mut responders: Vec<Vec<String>> = Vec::new();
+            if !h.mdns.is_empty() {
+                responders.push([vec!["mdns".to_string()], h.mdns.clone()].concat());
+            }
+            if let Some(agent) = &h.sip {
+                responders.push(vec!["sip".into(), agent.clone()]);
+            }
+            for args in responders {
+                let mut cmd = Command::new("ip");
+                cmd.args(["netns", "exec", &ns]).arg(&udp).args(args);
+                lab.children
+                    .push(cmd.spawn().expect("start a lab UDP responder"));
+            }
             if !h.ports.is_empty() {
                 let mut cmd = Command::new("ip");
                 cmd.args(["netns", "exec", &ns]).arg(listener);
@@ -179,7 +207,65 @@ impl Lab {
         }
         // Let the listeners bind.
         std::thread::sleep(std::time::Duration::from_millis(300));
+        // nmbd answers node status only once it has registered its names.
+        for h in hosts.iter().filter(|h| h.netbios.is_some()) {
+            lab.wait_for_nmbd(h.octet);
+        }
         lab
+    }
+
+    /// Start samba's nmbd in `ns`, everything it writes under a private
+    /// directory (removed on drop), bound to the lab address only.
+    fn nmbd(&mut self, ns: &str, octet: u8, name: &str, group: &str) {
+        let dir = std::env::temp_dir().join(format!("{ns}-nmbd"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let d = dir.display();
+        let conf = dir.join("smb.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "[global]\nnetbios name = {name}\nworkgroup = {group}\n\
+                 interfaces = {}.{octet}/24\nbind interfaces only = yes\n\
+                 local master = no\ndomain master = no\npreferred master = no\n\
+                 pid directory = {d}\nlock directory = {d}\nstate directory = {d}\n\
+                 cache directory = {d}\nprivate dir = {d}\nncalrpc dir = {d}\n\
+                 log file = {d}/log\n",
+                self.net
+            ),
+        )
+        .unwrap();
+        let mut cmd = Command::new("ip");
+        cmd.args([
+            "netns",
+            "exec",
+            ns,
+            "nmbd",
+            "--foreground",
+            "--no-process-group",
+        ])
+        .arg("-s")
+        .arg(&conf)
+        .stdout(std::process::Stdio::null());
+        self.children.push(
+            cmd.spawn()
+                .expect("nmbd (Debian package samba) is needed for NetBIOS lab hosts"),
+        );
+        self.dirs.push(dir);
+    }
+
+    /// Poll with `nmblookup -A` from the scanner until nmbd answers (10 s at most).
+    fn wait_for_nmbd(&self, octet: u8) {
+        let addr = format!("{}.{octet}", self.net);
+        for _ in 0..20 {
+            let out = Command::new("ip")
+                .args(["netns", "exec", &self.scanner(), "nmblookup", "-A", &addr])
+                .output();
+            if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("<00>")) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+        panic!("nmbd on {addr} did not answer node status within 10 s");
     }
 
     /// The scanner's namespace name.
@@ -240,5 +326,8 @@ impl Drop for Lab {
             let _ = Command::new("ip").args(["netns", "del", ns]).output();
         }
         let _ = std::fs::remove_dir_all(std::path::Path::new("/etc/netns").join(self.scanner()));
+        for d in &self.dirs {
+            let _ = std::fs::remove_dir_all(d);
+        }
     }
 }
