@@ -39,6 +39,8 @@ pub struct FileConfig {
     pub self_inventory_interval: Option<String>,
     /// SNMPv2c communities scans try, in order (keep this file 0600).
     pub snmp_communities: Option<Vec<String>>,
+    /// SNMPv3 users, tried after the communities (`[[snmp_v3]]` tables).
+    pub snmp_v3: Option<Vec<crate::snmp::V3User>>,
 }
 
 /// Resolved settings.
@@ -54,6 +56,7 @@ pub struct Config {
     pub request_timeout: Duration,
     pub self_inventory_interval: Option<Duration>,
     pub snmp_communities: Vec<String>,
+    pub snmp_v3: Vec<crate::snmp::V3User>,
 }
 
 /// What the command line (and environment, through clap) said.
@@ -107,6 +110,7 @@ impl Config {
                 .snmp_communities
                 .clone()
                 .unwrap_or_else(|| vec!["public".into()]),
+            snmp_v3: file.snmp_v3.clone().unwrap_or_default(),
         })
     }
 
@@ -136,8 +140,28 @@ impl Config {
 fn read_file(path: &Path) -> Result<FileConfig> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the config file {}", path.display()))?;
-    toml::from_str(&text)
-        .with_context(|| format!("{} is not a valid collector configuration", path.display()))
+    let file: FileConfig = toml::from_str(&text)
+        .with_context(|| format!("{} is not a valid collector configuration", path.display()))?;
+    let has_secrets = file.snmp_v3.as_ref().is_some_and(|v| !v.is_empty())
+        || file
+            .snmp_communities
+            .as_ref()
+            .is_some_and(|c| c.iter().any(|c| c != "public"));
+    #[cfg(unix)]
+    if has_secrets {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(
+                "{} holds SNMP credentials but other users can read it: run chmod 600 {}",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+    let _ = has_secrets;
+    Ok(file)
 }
 
 #[cfg(test)]

@@ -10,5 +10,7 @@ pub mod scan;
 pub mod scan_cli;
 pub mod secrets;
 pub mod serve;
+pub mod snmp;
+pub mod snmp_cli;
 pub mod store;
 pub mod tls;

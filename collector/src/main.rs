@@ -47,6 +47,9 @@ enum Command {
     Agents(AgentsCmd),
     /// Find devices on the network: only the targets named, at a bounded rate.
     Scan(census_collector::scan_cli::ScanArgs),
+    /// Ask SNMP agents what they are.
+    #[command(subcommand)]
+    Snmp(census_collector::snmp_cli::SnmpCmd),
     /// Inventory the collector's own host (in-process) and print it as JSON.
     SelfInventory {
         /// Indent the JSON.
@@ -134,6 +137,10 @@ fn main() -> Result<()> {
         Command::Scan(args) => rt.block_on(census_collector::scan_cli::run(
             Config::load(&overrides)?,
             args,
+        )),
+        Command::Snmp(cmd) => rt.block_on(census_collector::snmp_cli::run(
+            Config::load(&overrides)?,
+            cmd,
         )),
     }
 }

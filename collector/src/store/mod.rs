@@ -177,4 +177,12 @@ pub trait Store: Send + Sync {
     fn save_scan(&self, scan: NewScan) -> StoreFuture<'_, i64>;
     /// The collector's own agent id (self-inventory), created on first use.
     fn self_agent(&self, hostname: String) -> StoreFuture<'_, String>;
+    /// The id of the SNMP credential `device` answered to last.
+    fn snmp_credential(&self, device: String) -> StoreFuture<'_, Option<String>>;
+    /// Remember the SNMP credential `device` answered to.
+    fn remember_snmp_credential(
+        &self,
+        device: String,
+        credential_id: String,
+    ) -> StoreFuture<'_, ()>;
 }

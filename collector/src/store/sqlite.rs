@@ -466,4 +466,39 @@ impl Store for SqliteStore {
             .await
         })
     }
+
+    fn snmp_credential(&self, device: String) -> StoreFuture<'_, Option<String>> {
+        Box::pin(async move {
+            Ok(
+                sqlx::query_scalar("SELECT credential_id FROM snmp_credentials WHERE device = ?")
+                    .bind(device)
+                    .fetch_optional(&self.pool)
+                    .await?,
+            )
+        })
+    }
+
+    fn remember_snmp_credential(
+        &self,
+        device: String,
+        credential_id: String,
+    ) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            self.write(move |c| {
+                Box::pin(async move {
+                    sqlx::query(
+                        "INSERT INTO snmp_credentials (device, credential_id, updated_at) VALUES (?, ?, ?) \
+                         ON CONFLICT(device) DO UPDATE SET credential_id = excluded.credential_id, updated_at = excluded.updated_at",
+                    )
+                    .bind(&device)
+                    .bind(&credential_id)
+                    .bind(ts(Utc::now()))
+                    .execute(&mut *c)
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await
+        })
+    }
 }
