@@ -6,6 +6,8 @@
 //! root (CI runs as root), iproute2, nftables, dnsmasq, snmpd and samba's
 //! nmbd (NetBIOS); mDNS and SIP come from `census-lab-udp` (`responder.rs`).
 
+pub mod office;
+
 use std::process::{Child, Command};
 
 /// One device in the lab.
