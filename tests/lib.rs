@@ -6,6 +6,7 @@
 //! Every address used is 127.0.0.1.
 
 pub mod lab;
+pub mod snmp_peers;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 # Debian packages the tests need: iproute2 (`ip -j addr` for the live
 # comparison, namespaces for the scan lab), nftables (firewalled lab hosts),
 # dnsmasq-base (the lab's DNS server), snmpd (the lab's SNMP agent), samba
-# (nmbd, the lab's NetBIOS responder, and nmblookup to wait for it),
+# (nmbd, the lab's NetBIOS responder, and nmblookup to wait for it), snmpsim
+# (serves the recorded SNMP devices in tests/fixtures/snmp),
 # procps/coreutils (nproc, df).
-pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba)
+pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -38,6 +38,7 @@ pub struct Credential {
     id: String,
     version: &'static str,
     auth: Auth,
+    des: bool,
 }
 
 impl fmt::Debug for Credential {
@@ -103,6 +104,7 @@ impl Credential {
             } else {
                 Auth::v2c(community.to_string())
             },
+            des: false,
         })
     }
 
@@ -173,6 +175,7 @@ impl Credential {
             id,
             version: "v3",
             auth: Auth::from(cfg),
+            des: priv_proto == Some(PrivProtocol::Des),
         })
     }
 
@@ -189,6 +192,11 @@ impl Credential {
     /// `v1`, `v2c` or `v3`.
     pub fn version(&self) -> &'static str {
         self.version
+    }
+
+    /// DES privacy (needs salt state in the session).
+    pub(crate) fn uses_des(&self) -> bool {
+        self.des
     }
 
     pub(crate) fn auth(&self) -> Auth {

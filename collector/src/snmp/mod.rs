@@ -22,6 +22,7 @@ pub mod oid;
 pub mod recording;
 pub mod session;
 pub mod source;
+pub mod truth;
 pub mod vendors;
 
 pub use credentials::{Credential, V3User};

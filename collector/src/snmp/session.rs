@@ -52,6 +52,18 @@ pub struct Session {
     client: Client<UdpHandle>,
     target: SocketAddr,
     patience: Patience,
+    v3: bool,
+}
+
+/// DES privacy needs salts that do not repeat for one key. One state per
+/// process keeps them unique within a run; across runs the salt restarts,
+/// which weakens DES further — DES is broken anyway, prefer AES.
+fn des_salt_state() -> Option<async_snmp::DesSaltState> {
+    static STATE: std::sync::LazyLock<Option<async_snmp::DesSaltState>> =
+        std::sync::LazyLock::new(|| {
+            async_snmp::DesSaltState::install(|_| Ok::<(), std::convert::Infallible>(())).ok()
+        });
+    STATE.clone()
 }
 
 impl Session {
@@ -67,20 +79,24 @@ impl Session {
             Retry::fixed(patience.retries, Duration::ZERO)
                 .map_err(|e| SnmpError::Config(e.to_string()))?
         };
-        let client = Client::builder(target, cred.auth())
+        let mut builder = Client::builder(target, cred.auth())
             .request_timeout(patience.timeout)
             .retry(retry)
-            .max_oids_per_request(16)
-            .connect()
-            .await
-            .map_err(|e| SnmpError::Network {
-                target: target.to_string(),
-                detail: e.to_string(),
-            })?;
+            .max_oids_per_request(16);
+        if cred.uses_des()
+            && let Some(state) = des_salt_state()
+        {
+            builder = builder.des_salt_state(state);
+        }
+        let client = builder.connect().await.map_err(|e| SnmpError::Network {
+            target: target.to_string(),
+            detail: e.to_string(),
+        })?;
         Ok(Session {
             client,
             target,
             patience,
+            v3: cred.version() == "v3",
         })
     }
 
@@ -91,6 +107,11 @@ impl Session {
                 target,
                 timeout_ms: self.patience.timeout.as_millis() as u64
                     * (1 + self.patience.retries as u64),
+                hint: if self.v3 {
+                    super::source::TIMEOUT_HINT_V3
+                } else {
+                    super::source::TIMEOUT_HINT_COMMUNITY
+                },
             },
             ErrorKind::Auth | ErrorKind::Report | ErrorKind::Privacy => SnmpError::Auth {
                 target,

@@ -12,10 +12,12 @@ use std::future::Future;
 /// Why an SNMP question got no answer.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum SnmpError {
-    #[error(
-        "no SNMP answer from {target} within {timeout_ms} ms: the host is down, SNMP is off, or the community/user is wrong (SNMPv1/v2c agents stay silent on a wrong community)"
-    )]
-    Timeout { target: String, timeout_ms: u64 },
+    #[error("no SNMP answer from {target} within {timeout_ms} ms: {hint}")]
+    Timeout {
+        target: String,
+        timeout_ms: u64,
+        hint: &'static str,
+    },
     #[error(
         "SNMPv3 authentication failed at {target}: {detail}; check the user name, the auth/priv protocols and passwords"
     )]
@@ -27,6 +29,11 @@ pub enum SnmpError {
     #[error("bad SNMP settings: {0}")]
     Config(String),
 }
+
+/// Why a timeout happens, by SNMP version.
+pub const TIMEOUT_HINT_COMMUNITY: &str = "the host is down, SNMP is off, or the community is wrong (SNMPv1/v2c agents stay silent on a wrong community)";
+/// Agents drop SNMPv3 requests whose password or privacy key is wrong.
+pub const TIMEOUT_HINT_V3: &str = "the host is down, SNMP is off, or the SNMPv3 user, protocols or passwords are wrong (agents drop requests they cannot authenticate or decrypt)";
 
 impl SnmpError {
     /// Worth trying the next credential (the agent may just not know this one).
