@@ -280,7 +280,17 @@ fn scan_finds_every_lab_device_and_nothing_else() {
         (Some(161), Some("udp"))
     );
     assert_eq!(snmp["product"], "RouterOS RB750Gr3");
-    assert_eq!(snmp["detail"], "1.3.6.1.4.1.8072.3.2.10");
+    // The scan identifies what answers SNMP: net-snmp's generic sysObjectID,
+    // but the sysDescr names the make and model.
+    assert_eq!(snmp["detail"], "MikroTik RB750Gr3");
+    let id = &o["snmp"];
+    assert_eq!(id["sys_object_id"], "1.3.6.1.4.1.8072.3.2.10");
+    assert_eq!(
+        (id["vendor"].as_str(), id["model"].as_str()),
+        (Some("MikroTik"), Some("RB750Gr3"))
+    );
+    assert_eq!(id["device_type"], "router", "{id}");
+    assert_eq!(o["guess"]["kind"], "switch_router", "{}", o["guess"]);
     // The human table shows the UDP answers too.
     let out = lab
         .in_scanner(&census_tests::bin("census-collector"))

@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::scan::engine::{ScanOptions, ScanProgress, scan};
 use crate::scan::{ports, target};
+use crate::snmp::credentials::credential_list;
 use crate::store::{NewScan, Store};
 use anyhow::{Context, Result};
 use census_shared::observation::ScanObservation;
@@ -65,6 +66,24 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
             .context("--ports")?,
         (None, _) => ports::DEFAULT_TCP.to_vec(),
     };
+    let snmp = if args.no_snmp || args.no_ports {
+        Vec::new()
+    } else if args.communities.is_empty() {
+        credential_list(&cfg.snmp_communities, &cfg.snmp_v3)
+            .context("SNMP credentials in the config")?
+    } else {
+        credential_list(&args.communities, &[]).context("--community")?
+    };
+    // With --save, the database also remembers which credential each device
+    // answered to, and the next scan asks with that one first.
+    let store = match args.save {
+        true => Some(crate::serve::open_store(&cfg).await?),
+        false => None,
+    };
+    let snmp_remembered = match &store {
+        Some(s) => s.all_snmp_credentials().await?.into_iter().collect(),
+        None => Default::default(),
+    };
     let opts = ScanOptions {
         ports,
         rate: args.rate.max(1),
@@ -74,11 +93,8 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
         arp: true,
         dns: !args.no_dns,
         // --no-ports is host discovery only: no service questions either.
-        communities: match (args.no_snmp || args.no_ports, args.communities.is_empty()) {
-            (true, _) => Vec::new(),
-            (false, true) => cfg.snmp_communities.clone(),
-            (false, false) => args.communities.clone(),
-        },
+        snmp: snmp.clone(),
+        snmp_remembered,
         udp: !(args.no_udp || args.no_ports),
     };
     eprintln!(
@@ -142,8 +158,15 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
         observations.len(),
         (chrono::Utc::now() - started).as_seconds_f64()
     );
-    if args.save {
-        let store = crate::serve::open_store(&cfg).await?;
+    if let Some(store) = store {
+        for o in &observations {
+            let Some(d) = &o.snmp else { continue };
+            if let Some(c) = snmp.iter().find(|c| c.label() == d.credential) {
+                store
+                    .remember_snmp_credential(o.ip.to_string(), c.id().to_string())
+                    .await?;
+            }
+        }
         let id = store
             .save_scan(NewScan {
                 started_at: started,

@@ -33,6 +33,9 @@ pub struct ScanObservation {
     pub services: Vec<Service>,
     /// A first guess of the device type.
     pub guess: DeviceGuess,
+    /// What the device's SNMP agent said about itself, when one answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snmp: Option<crate::device::SnmpDevice>,
     /// When the host answered.
     pub seen_at: DateTime<Utc>,
 }
@@ -88,6 +91,7 @@ pub enum DeviceKind {
     Nas,
     Phone,
     Camera,
+    Ups,
     WindowsPc,
     LinuxMac,
     Server,

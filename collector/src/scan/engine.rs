@@ -50,8 +50,11 @@ pub struct ScanOptions {
     pub arp: bool,
     /// Look names up by reverse DNS.
     pub dns: bool,
-    /// SNMPv2c communities for the first SNMP question (empty: none asked).
-    pub communities: Vec<String>,
+    /// SNMP credentials (communities, v3 users), tried in order on every
+    /// live host (empty: SNMP is not asked).
+    pub snmp: Vec<crate::snmp::Credential>,
+    /// Address → id of the credential that device answered to last.
+    pub snmp_remembered: HashMap<String, String>,
     /// Ask NetBIOS, mDNS and SIP (UDP 137, 5353, 5060).
     pub udp: bool,
 }
@@ -66,7 +69,9 @@ impl Default for ScanOptions {
             icmp: true,
             arp: true,
             dns: true,
-            communities: vec!["public".into()],
+            snmp: crate::snmp::credentials::credential_list(&["public".into()], &[])
+                .unwrap_or_default(),
+            snmp_remembered: HashMap::new(),
             udp: true,
         }
     }
@@ -351,13 +356,17 @@ async fn examine(
         .copied()
         .filter(|p| !first.iter().any(|(q, _)| q == p))
         .collect();
-    // The SNMP question runs alongside the port sweep, not after it.
+    // SNMP identification runs alongside the port sweep, not after it.
     let snmp_wait = timeout.max(Duration::from_millis(300));
     let ask_snmp = async {
-        if opts.communities.is_empty() {
+        if opts.snmp.is_empty() {
             None
         } else {
-            snmp::first_get(ip, 161, &opts.communities, snmp_wait).await
+            let remembered = opts
+                .snmp_remembered
+                .get(&ip.to_string())
+                .map(String::as_str);
+            snmp::identify(ip, 161, &opts.snmp, remembered, snmp_wait).await
         }
     };
     let ask_udp = async {
@@ -367,7 +376,7 @@ async fn examine(
             udp::UdpFindings::default()
         }
     };
-    let (answers, snmp_first, udp_found) =
+    let (answers, snmp_found, udp_found) =
         tokio::join!(probe_ports(ctx, ip, &rest, timeout), ask_snmp, ask_udp);
     for (p, r) in answers {
         note(p, r, &mut found_by, &mut rtt);
@@ -378,20 +387,26 @@ async fn examine(
         .collect();
     let mut services = Vec::new();
     let mut names = Vec::new();
-    if let Some(first) = snmp_first {
+    if let Some((d, _)) = &snmp_found {
         found_by.insert(FoundBy::Udp);
-        if let Some(n) = &first.sys_name {
+        if let Some(n) = &d.sys_name {
             names.push(Name {
                 name: n.clone(),
                 source: "snmp".into(),
             });
         }
+        let what: Vec<&str> = [d.vendor.as_deref(), d.model.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
         services.push(Service {
             port: 161,
             protocol: "udp".into(),
             name: "snmp".into(),
-            product: first.sys_descr,
-            detail: first.sys_object_id,
+            product: d.sys_descr.clone(),
+            detail: (!what.is_empty())
+                .then(|| what.join(" "))
+                .or_else(|| d.sys_object_id.clone()),
         });
     }
     if udp_found.answered() {
@@ -420,6 +435,7 @@ async fn examine(
         services,
         guess: Default::default(),
         seen_at: chrono::Utc::now(),
+        snmp: snmp_found.map(|(d, _)| d),
     };
     o.guess = guess::guess(&o);
     o

@@ -102,6 +102,30 @@ fn announced(o: &ScanObservation) -> Option<DeviceGuess> {
 }
 
 /// Guess the kind of device behind an observation.
+/// What SNMP identification said outranks every port and banner guess.
+fn snmp_kind(o: &ScanObservation) -> Option<DeviceGuess> {
+    use census_shared::device::DeviceType as T;
+    let d = o.snmp.as_ref()?;
+    let kind = match d.device_type {
+        T::Printer => DeviceKind::Printer,
+        T::Switch | T::Router | T::Firewall => DeviceKind::SwitchRouter,
+        T::AccessPoint => DeviceKind::AccessPoint,
+        T::Nas => DeviceKind::Nas,
+        T::Ups => DeviceKind::Ups,
+        T::Voip => DeviceKind::Phone,
+        T::Camera => DeviceKind::Camera,
+        T::Server => DeviceKind::Server,
+        T::Workstation if d.os.as_deref().unwrap_or("").contains("Windows") => {
+            DeviceKind::WindowsPc
+        }
+        T::Workstation => DeviceKind::LinuxMac,
+        T::Other => return None,
+    };
+    let mut evidence = vec![format!("SNMP identifies a {}", d.device_type.as_str())];
+    evidence.extend(d.evidence.first().cloned());
+    Some(DeviceGuess { kind, evidence })
+}
+
 pub fn guess(o: &ScanObservation) -> DeviceGuess {
     let open = |p: u16| o.open_tcp.contains(&p);
     let g = |kind, evidence: String| DeviceGuess {
@@ -116,6 +140,9 @@ pub fn guess(o: &ScanObservation) -> DeviceGuess {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase();
+    if let Some(s) = snmp_kind(o) {
+        return s;
+    }
     if let Some(a) = announced(o) {
         return a;
     }
@@ -235,6 +262,7 @@ mod tests {
                 .unwrap_or_default(),
             guess: DeviceGuess::default(),
             seen_at: chrono::Utc::now(),
+            snmp: None,
         }
     }
 

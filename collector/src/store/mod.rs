@@ -179,6 +179,8 @@ pub trait Store: Send + Sync {
     fn self_agent(&self, hostname: String) -> StoreFuture<'_, String>;
     /// The id of the SNMP credential `device` answered to last.
     fn snmp_credential(&self, device: String) -> StoreFuture<'_, Option<String>>;
+    /// Every remembered (device, credential id).
+    fn all_snmp_credentials(&self) -> StoreFuture<'_, Vec<(String, String)>>;
     /// Remember the SNMP credential `device` answered to.
     fn remember_snmp_credential(
         &self,

@@ -478,6 +478,16 @@ impl Store for SqliteStore {
         })
     }
 
+    fn all_snmp_credentials(&self) -> StoreFuture<'_, Vec<(String, String)>> {
+        Box::pin(async move {
+            Ok(
+                sqlx::query_as("SELECT device, credential_id FROM snmp_credentials")
+                    .fetch_all(&self.pool)
+                    .await?,
+            )
+        })
+    }
+
     fn remember_snmp_credential(
         &self,
         device: String,
