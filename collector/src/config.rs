@@ -200,4 +200,37 @@ mod tests {
         );
         assert!(e.contains("lissen"), "{e}");
     }
+
+    #[test]
+    fn snmp_v3_users_parse_and_typos_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "snmp_communities = [\"s3cret\"]\n[[snmp_v3]]\nuser = \"ops\"\nauth_proto = \"sha256\"\nauth_pass = \"a\"\n",
+        )
+        .unwrap();
+        let c = Config::load(&Overrides {
+            config: Some(path.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.snmp_v3.len(), 1);
+        assert_eq!(c.snmp_v3[0].user, "ops");
+        assert_eq!(c.snmp_communities, ["s3cret"]);
+        std::fs::write(
+            &path,
+            "[[snmp_v3]]\nuser = \"ops\"\nauth_protocol = \"sha\"\n",
+        )
+        .unwrap();
+        let e = format!(
+            "{:#}",
+            Config::load(&Overrides {
+                config: Some(path),
+                ..Default::default()
+            })
+            .unwrap_err()
+        );
+        assert!(e.contains("auth_protocol"), "{e}");
+    }
 }

@@ -153,7 +153,8 @@ pub struct Chassis {
 pub async fn chassis<S: Source>(s: &S) -> Option<Chassis> {
     let table = Oid::lit(oids::ENT_PHYSICAL);
     let class_col = table.with(&[5]);
-    let classes = s.walk(&class_col, 4096).await.unwrap_or_default();
+    // The chassis is among the first entities; big chassis list thousands.
+    let classes = s.walk(&class_col, 64).await.unwrap_or_default();
     let first = |rows: &[(Oid, Value)], col: &Oid| {
         rows.first()
             .and_then(|(o, _)| o.suffix(col)?.first().copied())

@@ -2,11 +2,13 @@
 //! pick in DEPENDENCIES.md; this file is the only one that touches it).
 //!
 //! Timeouts and retries are the caller's: sweeps use one short try,
-//! `snmp identify` a longer one with a retry. GETBULK walks (GETNEXT on
-//! v1) stop at the end of the subtree, at `limit` rows, or with an error
-//! when the agent loops or goes backwards; `tooBig` answers are split and
-//! retried by async-snmp. Every walk also has a wall-clock budget so an
-//! agent that trickles answers cannot hold a scan.
+//! `snmp identify` a longer one with a retry. Walks are GETBULK with
+//! max-repetitions growing from 8 to 48 (GETNEXT on v1); they stop at the
+//! end of the subtree, at `limit` rows, or when the agent loops or goes
+//! backwards, keeping the rows so far. GETs larger than 16 OIDs are split,
+//! and `tooBig` answers to them are split and retried by async-snmp. Every
+//! walk has a wall-clock budget, so an agent that trickles answers cannot
+//! hold a scan.
 
 use super::credentials::Credential;
 use super::oid::{Oid, Value};
@@ -53,6 +55,7 @@ pub struct Session {
     target: SocketAddr,
     patience: Patience,
     v3: bool,
+    v1: bool,
 }
 
 /// DES privacy needs salts that do not repeat for one key. One state per
@@ -97,6 +100,7 @@ impl Session {
             target,
             patience,
             v3: cred.version() == "v3",
+            v1: cred.version() == "v1",
         })
     }
 
@@ -191,9 +195,65 @@ impl Source for Session {
     }
 
     async fn walk(&self, prefix: &Oid, limit: usize) -> Result<Vec<Row>, SnmpError> {
+        if self.v1 {
+            return self.walk_getnext(prefix, limit).await;
+        }
+        // GETBULK with growing max-repetitions: most columns identification
+        // reads are short, and every repetition past a column's end is work
+        // for the agent (and bytes on the wire) for nothing.
+        let deadline = Instant::now() + self.patience.walk_budget;
+        let mut rows: Vec<Row> = Vec::new();
+        let mut cursor = prefix.clone();
+        let mut reps = 8u32;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let want = reps
+                .min(u32::try_from(limit - rows.len()).unwrap_or(u32::MAX))
+                .max(1);
+            let from = [to_oid(&cursor)];
+            let asked = self.client.get_bulk(&from, 0, want);
+            let vbs = match tokio::time::timeout(left, asked).await {
+                Err(_) => break, // budget spent: keep what we have
+                Ok(Err(e)) if rows.is_empty() => return Err(self.error(&e)),
+                Ok(Err(_)) => break,
+                Ok(Ok(v)) => v,
+            };
+            let before = rows.len();
+            let mut done = vbs.is_empty();
+            for vb in &vbs {
+                let o = from_oid(&vb.oid);
+                // Out of the subtree, end of the MIB, or not after the last
+                // one (an agent that loops or goes backwards): stop.
+                let Some(v) = value(&vb.value) else {
+                    done = true;
+                    break;
+                };
+                if !o.starts_with(prefix) || o <= cursor {
+                    done = true;
+                    break;
+                }
+                cursor = o.clone();
+                rows.push((o, v));
+                if rows.len() >= limit {
+                    done = true;
+                    break;
+                }
+            }
+            if done || rows.len() == before {
+                break;
+            }
+            reps = (reps * 2).min(48);
+        }
+        Ok(rows)
+    }
+}
+
+impl Session {
+    /// SNMPv1 has no GETBULK: async-snmp's GETNEXT walk.
+    async fn walk_getnext(&self, prefix: &Oid, limit: usize) -> Result<Vec<Row>, SnmpError> {
         let opts = WalkOptions {
-            method: WalkMethod::Auto,
-            max_repetitions: 25,
+            method: WalkMethod::GetNext,
+            max_repetitions: 1,
             ordering: OidOrdering::Strict,
             result_limit: Some(limit.max(1)),
         };
@@ -206,8 +266,7 @@ impl Source for Session {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let item = match tokio::time::timeout(left, stream.next()).await {
-                Err(_) => break, // budget spent: keep what we have
-                Ok(None) => break,
+                Err(_) | Ok(None) => break,
                 Ok(Some(item)) => item,
             };
             match item {
@@ -219,8 +278,6 @@ impl Source for Session {
                         break;
                     }
                 }
-                // A limit reached, a loop or a backwards step ends the walk
-                // with the rows so far; other errors are the caller's.
                 Err(e) if e.kind() == ErrorKind::WalkAborted && !rows.is_empty() => break,
                 Err(e) => return Err(self.error(&e)),
             }

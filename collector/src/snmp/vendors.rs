@@ -406,8 +406,8 @@ mod tests {
                 v.name
             );
             assert!(
-                !v.enterprises.is_empty(),
-                "vendor {:?} has no enterprise number",
+                !v.enterprises.is_empty() || !v.descr.is_empty(),
+                "vendor {:?} has neither an enterprise number nor sysDescr rules",
                 v.name
             );
         }

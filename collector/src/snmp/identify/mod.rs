@@ -16,7 +16,7 @@ use super::oid::Oid;
 use super::source::{SnmpError, Source};
 use super::vendors::{DescrRule, Vendor, parse_device_id, table};
 use census_shared::check_serial;
-use census_shared::device::SnmpDevice;
+use census_shared::device::{DeviceType, SnmpDevice};
 
 /// How much to ask.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +115,17 @@ async fn find_vendor<S: Source>(
         }
     }
     None
+}
+
+/// The vendor-table make that registered a globally unique MAC's OUI.
+fn oui_vendor(mac: &str) -> Option<&'static Vendor> {
+    let first = u8::from_str_radix(mac.get(..2)?, 16).ok()?;
+    if first & 0x02 != 0 {
+        return None; // locally administered
+    }
+    let org = oui_data::lookup(mac)?.organization().to_string();
+    let t = table();
+    t.by_name(&org).or_else(|| t.prefixed(&org).map(|(v, _)| v))
 }
 
 /// Identify the device behind `s`. Fails only when the system group
@@ -318,9 +329,28 @@ pub async fn identify<S: Source>(s: &S, depth: Depth) -> Result<SnmpDevice, Snmp
     evidence.insert(0, format!("{}: {why}", device_type.as_str()));
 
     let os = os_from(vendor_rules, descr).or_else(|| os_from(&t.generic, descr));
+    let mac_addresses = mibs::mac_addresses(s).await;
+    // Last resort for the make of an appliance: the registered owner of its
+    // MAC address. Not for hosts, whose MACs name the network chip's maker.
+    let mut vendor_name = vendor.map(|v| v.name.clone());
+    if vendor_name.is_none()
+        && !matches!(
+            device_type,
+            DeviceType::Server | DeviceType::Workstation | DeviceType::Other
+        )
+        && let Some((mac, v)) = mac_addresses
+            .iter()
+            .find_map(|m| oui_vendor(m).map(|v| (m, v)))
+    {
+        evidence.push(format!(
+            "vendor {} from the IEEE registration of MAC {mac}",
+            v.name
+        ));
+        vendor_name = Some(v.name.clone());
+    }
     let mut device = SnmpDevice {
         device_type,
-        vendor: vendor.map(|v| v.name.clone()),
+        vendor: vendor_name,
         model,
         serial,
         firmware,
@@ -329,7 +359,7 @@ pub async fn identify<S: Source>(s: &S, depth: Depth) -> Result<SnmpDevice, Snmp
         sys_object_id: sys.object_id.as_ref().map(Oid::to_string),
         sys_location: sys.location.clone(),
         sys_contact: sys.contact.clone(),
-        mac_addresses: mibs::mac_addresses(s).await,
+        mac_addresses,
         os,
         snmp_version: String::new(),
         credential: String::new(),
