@@ -41,6 +41,8 @@ pub struct FileConfig {
     pub snmp_communities: Option<Vec<String>>,
     /// SNMPv3 users, tried after the communities (`[[snmp_v3]]` tables).
     pub snmp_v3: Option<Vec<crate::snmp::V3User>>,
+    /// Scheduled scans (`[[scan]]` tables): the only scanning `serve` does.
+    pub scan: Option<Vec<crate::scan::schedule::ScanJobSpec>>,
 }
 
 /// Resolved settings.
@@ -57,6 +59,7 @@ pub struct Config {
     pub self_inventory_interval: Option<Duration>,
     pub snmp_communities: Vec<String>,
     pub snmp_v3: Vec<crate::snmp::V3User>,
+    pub scans: Vec<crate::scan::schedule::ScanJob>,
 }
 
 /// What the command line (and environment, through clap) said.
@@ -111,6 +114,14 @@ impl Config {
                 .clone()
                 .unwrap_or_else(|| vec!["public".into()]),
             snmp_v3: file.snmp_v3.clone().unwrap_or_default(),
+            scans: file
+                .scan
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, spec)| crate::scan::schedule::ScanJob::from_spec(spec, i + 1))
+                .collect::<Result<_, String>>()
+                .map_err(anyhow::Error::msg)?,
         })
     }
 

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::scan::engine::{ScanOptions, ScanProgress, scan};
 use crate::scan::{ports, target};
 use crate::snmp::credentials::credential_list;
-use crate::store::{NewScan, Store};
+use crate::store::Store;
 use anyhow::{Context, Result};
 use census_shared::observation::ScanObservation;
 use std::io::IsTerminal;
@@ -159,21 +159,8 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
         (chrono::Utc::now() - started).as_seconds_f64()
     );
     if let Some(store) = store {
-        for o in &observations {
-            let Some(d) = &o.snmp else { continue };
-            if let Some(c) = snmp.iter().find(|c| c.label() == d.credential) {
-                store
-                    .remember_snmp_credential(o.ip.to_string(), c.id().to_string())
-                    .await?;
-            }
-        }
-        let id = store
-            .save_scan(NewScan {
-                started_at: started,
-                finished_at: chrono::Utc::now(),
-                targets: args.targets.join(" "),
-                observations,
-            })
+        let targets = args.targets.join(" ");
+        let id = crate::scan::schedule::save(store.as_ref(), started, targets, observations, &snmp)
             .await?;
         eprintln!("saved as scan {id} in {}", cfg.database_path().display());
         store.close().await;

@@ -145,6 +145,21 @@ pub async fn serve(cfg: Config) -> Result<()> {
         });
     }
 
+    // Scheduled scans: only the targets in the config's [[scan]] jobs.
+    if !cfg.scans.is_empty() {
+        let creds = crate::snmp::credentials::credential_list(&cfg.snmp_communities, &cfg.snmp_v3)
+            .context("SNMP credentials in the config")?;
+        for job in cfg.scans.clone() {
+            tracing::info!(job = %job.name, targets = %job.targets.join(" "), every = ?job.every, "scheduled scan");
+            let store: Arc<dyn Store> = store.clone();
+            tokio::spawn(crate::scan::schedule::run_forever(
+                store,
+                job,
+                creds.clone(),
+            ));
+        }
+    }
+
     census_agent::run::shutdown_signal().await;
     tracing::info!("shutting down");
     handle.graceful_shutdown(Some(Duration::from_secs(10)));
