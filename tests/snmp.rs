@@ -63,6 +63,20 @@ fn every_recorded_device_is_identified_over_snmpsim() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 
+    // SNMPv1 (no GETBULK; a GET with one missing OID fails whole).
+    let (out, _) = identify(sim.port, &["--v1", "--community", "konica_c250i"]);
+    let d = device(&out);
+    assert_eq!(d.snmp_version, "v1");
+    let e = expected
+        .iter()
+        .find(|e| e["community"] == "konica_c250i")
+        .unwrap();
+    assert_eq!(truth::check(&d, e), Ok(()));
+    assert!(
+        d.printer.is_some_and(|p| !p.supplies.is_empty()),
+        "walks work over GETNEXT"
+    );
+
     // SNMPv3 (MD5 + DES, snmpsim's built-in user; the context names the file).
     let (out, _) = identify(
         sim.port,

@@ -28,6 +28,9 @@ pub struct IdentifyArgs {
     /// SNMPv2c community (repeat for more; tried in order) [default: the config's].
     #[arg(long = "community")]
     pub communities: Vec<String>,
+    /// Speak SNMPv1 with the communities (old printers and UPS cards).
+    #[arg(long, requires = "communities")]
+    pub v1: bool,
     /// SNMPv3 user name.
     #[arg(long)]
     pub v3_user: Option<String>,
@@ -105,7 +108,18 @@ fn credentials(cfg: &Config, a: &IdentifyArgs) -> Result<(Vec<Credential>, bool)
     } else {
         cfg.snmp_communities.clone()
     };
-    Ok((credential_list(&communities, &v3)?, from_flags))
+    let mut list = if a.v1 {
+        let mut l = Vec::new();
+        for (i, c) in communities.iter().enumerate() {
+            l.push(Credential::v1(c, i + 1)?);
+        }
+        l.extend(credential_list(&[], &v3)?);
+        l
+    } else {
+        credential_list(&communities, &v3)?
+    };
+    list.dedup_by(|a, b| a.id() == b.id());
+    Ok((list, from_flags))
 }
 
 /// Run `snmp identify`.

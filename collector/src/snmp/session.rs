@@ -162,11 +162,23 @@ fn value(v: &async_snmp::Value) -> Option<Value> {
 impl Source for Session {
     async fn get(&self, oids: &[Oid]) -> Result<Vec<Option<Value>>, SnmpError> {
         let want: Vec<async_snmp::Oid> = oids.iter().map(to_oid).collect();
-        let resp = self
-            .client
-            .get_many(&want)
-            .await
-            .map_err(|e| self.error(&e))?;
+        let resp = match self.client.get_many(&want).await {
+            Ok(r) => r,
+            // SNMPv1 fails a whole GET with noSuchName when one OID is
+            // missing: ask one at a time, a missing one is None.
+            Err(e) if self.v1 && e.kind() == ErrorKind::Snmp && oids.len() > 1 => {
+                let mut out = Vec::with_capacity(oids.len());
+                for o in oids {
+                    out.push(match self.client.get(&to_oid(o)).await {
+                        Ok(r) => r.varbinds.first().and_then(|vb| value(&vb.value)),
+                        Err(e) if e.kind() == ErrorKind::Snmp => None,
+                        Err(e) => return Err(self.error(&e)),
+                    });
+                }
+                return Ok(out);
+            }
+            Err(e) => return Err(self.error(&e)),
+        };
         Ok(want
             .iter()
             .map(|o| {
