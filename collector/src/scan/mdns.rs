@@ -339,4 +339,40 @@ mod tests {
         assert_eq!(service_type("é"), None);
         assert_eq!(reverse_name("::1".parse().unwrap()).len(), 72);
     }
+
+    /// Random records (names, pointers, TXT) through the parser and into
+    /// the announcements: never a panic, always within the bounds.
+    #[test]
+    fn garbage_never_panics() {
+        let ip: IpAddr = "192.0.2.10".parse().unwrap();
+        let mut x: u32 = 11;
+        let mut next = || {
+            x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (x >> 24) as u8
+        };
+        let pieces: [&[u8]; 6] = [
+            b"\x04_ipp\x04_tcp\x05local\x00",
+            b"\x09_services\x07_dns-sd\x04_udp\x05local\x00",
+            b"\x00\x0c\x00\x01\x00\x00\x00\x0a\x00\x05",
+            b"\x00\x10\x00\x01\x00\x00\x00\x0a\x00\x07\x06ty=abc",
+            b"\xc0\x0c",
+            b"\x03x=y",
+        ];
+        let mut a = Announcements::default();
+        for _ in 0..3000 {
+            let mut m = vec![0, 1, 0x84, 0, 0, 0, 0, next() % 8, 0, 0, 0, next() % 4];
+            for _ in 0..next() % 12 {
+                match next() % 8 {
+                    k @ 0..6 => m.extend_from_slice(pieces[k as usize]),
+                    _ => m.push(next()),
+                }
+            }
+            if let Ok(msg) = dnsmsg::parse(&m) {
+                a.absorb(&msg, ip);
+                let _ = a.follow_up(&HashSet::new());
+                let _ = a.instances.iter().map(Instance::model).count();
+            }
+        }
+        assert!(a.instances.len() <= MAX_INSTANCES && a.types.len() <= MAX_TYPES);
+    }
 }

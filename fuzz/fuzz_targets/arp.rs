@@ -1,0 +1,8 @@
+//! Ethernet frames carrying ARP replies (VLAN tags included).
+#![no_main]
+use census_collector::scan::arp;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = arp::parse_reply(data);
+});
