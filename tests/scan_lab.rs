@@ -305,6 +305,7 @@ fn scan_finds_every_lab_device_and_nothing_else() {
         "udp: 5060/sip \"Grandstream GXP2170 1.0.11.23\"",
         "name: ACCT-PC12 (netbios)",
         "name: brn-lab10.local (mdns)",
+        "snmp: router MikroTik RB750Gr3 (community #1 (v2c))",
     ] {
         assert!(table.contains(want), "{want:?} in\n{table}");
     }

@@ -244,6 +244,20 @@ fn print_table(obs: &[ScanObservation]) {
         for u in udp {
             println!("{:<16} udp: {u}", "");
         }
+        if let Some(d) = &o.snmp {
+            let what: Vec<&str> = [d.vendor.as_deref(), d.model.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let mut line = format!("{} {}", d.device_type.as_str(), what.join(" "));
+            if let Some(s) = &d.serial {
+                line.push_str(&format!(", serial {s}"));
+            }
+            if let Some(f) = &d.firmware {
+                line.push_str(&format!(", firmware {f}"));
+            }
+            println!("{:<16} snmp: {} ({})", "", line.trim(), d.credential);
+        }
         if !o.guess.evidence.is_empty() {
             println!("{:<16} why: {}", "", o.guess.evidence.join("; "));
         }
