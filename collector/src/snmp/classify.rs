@@ -18,6 +18,9 @@ pub struct Facts<'a> {
     pub object_id: Option<&'a Oid>,
     pub descr: Option<&'a str>,
     pub vendor: Option<&'a Vendor>,
+    /// The vendor-table entry of the sysObjectID's enterprise, maker or not
+    /// (Microsoft's agent says workstation or server in its sysObjectID).
+    pub object_entry: Option<&'a Vendor>,
     pub implemented: Implemented,
     /// The agent answered under one of the vendor's typed subtrees.
     pub vendor_subtree: Option<(DeviceType, String)>,
@@ -43,17 +46,19 @@ pub fn classify(f: &Facts<'_>, generic: &[DescrRule]) -> (DeviceType, String) {
     if f.implemented.printer {
         return (Printer, "implements the Printer-MIB".into());
     }
-    if let (Some(v), Some(id)) = (f.vendor, f.object_id)
-        && let Some(t) = v.type_for_object_id(id)
-    {
-        return (
-            t,
-            format!(
-                "sysObjectID {id} is a {} {} product line",
-                v.name,
-                t.as_str()
-            ),
-        );
+    for v in [f.vendor, f.object_entry].into_iter().flatten() {
+        if let Some(id) = f.object_id
+            && let Some(t) = v.type_for_object_id(id)
+        {
+            return (
+                t,
+                format!(
+                    "sysObjectID {id} is a {} {} product line",
+                    v.name,
+                    t.as_str()
+                ),
+            );
+        }
     }
     if let Some((t, why)) = &f.vendor_subtree {
         return (*t, why.clone());

@@ -19,6 +19,8 @@ pub mod oids {
     pub const IP_FORWARDING: &str = "1.3.6.1.2.1.4.1.0";
     pub const BRIDGE_NUM_PORTS: &str = "1.3.6.1.2.1.17.1.2.0";
     pub const PRT_GENERAL_SERIAL: &str = "1.3.6.1.2.1.43.5.1.1.17.1";
+    pub const PRT_GENERAL_PRINTER_NAME: &str = "1.3.6.1.2.1.43.5.1.1.16.1";
+    pub const DOT11_PRODUCT_NAME: &str = "1.2.840.10036.3.1.2.1.3";
     pub const UPS_IDENT_MFG: &str = "1.3.6.1.2.1.33.1.1.1.0";
     pub const UPS_IDENT_MODEL: &str = "1.3.6.1.2.1.33.1.1.2.0";
     pub const UPS_IDENT_SOFTWARE: &str = "1.3.6.1.2.1.33.1.1.3.0";
@@ -47,6 +49,8 @@ pub struct System {
     /// dot1dBaseNumPorts: bridge ports (a switch has many).
     pub bridge_ports: Option<i64>,
     pub prt_serial: Option<String>,
+    /// prtGeneralPrinterName (Printer-MIB v2): the model, on most printers.
+    pub prt_name: Option<String>,
     pub ups_mfg: Option<String>,
     pub ups_model: Option<String>,
     pub ups_software: Option<String>,
@@ -68,6 +72,7 @@ pub async fn system<S: Source>(s: &S) -> Result<System, SnmpError> {
         UPS_IDENT_MFG,
         UPS_IDENT_MODEL,
         UPS_IDENT_SOFTWARE,
+        PRT_GENERAL_PRINTER_NAME,
     ]
     .iter()
     .map(|o| Oid::lit(o))
@@ -91,6 +96,7 @@ pub async fn system<S: Source>(s: &S) -> Result<System, SnmpError> {
         ups_mfg: text(8),
         ups_model: text(9),
         ups_software: text(10),
+        prt_name: text(11),
     })
 }
 
@@ -201,6 +207,12 @@ pub async fn printer_device<S: Source>(s: &S) -> Option<String> {
         .pop()
         .flatten()
         .and_then(|v| v.text())
+}
+
+/// dot11ManufacturerProductName of the first radio (access points).
+pub async fn dot11_product<S: Source>(s: &S) -> Option<String> {
+    let rows = s.walk(&Oid::lit(oids::DOT11_PRODUCT_NAME), 1).await.ok()?;
+    rows.into_iter().next().and_then(|(_, v)| v.text())
 }
 
 /// Unique interface MAC addresses, in ifIndex order.

@@ -52,6 +52,8 @@ pub(crate) struct VendorSpec {
     pub device_id_oids: Vec<String>,
     #[serde(default)]
     pub descr: Vec<DescrSpec>,
+    #[serde(default)]
+    pub fingerprints: Vec<FingerprintSpec>,
     pub sysname_model: Option<String>,
     #[serde(default)]
     pub model_rewrite: Vec<RewriteSpec>,
@@ -88,6 +90,13 @@ pub(crate) struct DescrSpec {
     #[serde(rename = "type")]
     pub ty: Option<String>,
     pub os: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FingerprintSpec {
+    pub oid: String,
+    pub pattern: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,6 +155,8 @@ pub struct Vendor {
     pub firmware_oids: Vec<Oid>,
     pub device_id_oids: Vec<Oid>,
     pub descr: Vec<DescrRule>,
+    /// Scalars whose value gives the make away (named groups as in `descr`).
+    pub fingerprints: Vec<(Oid, Regex)>,
     pub sysname_model: Option<Regex>,
     pub rewrites: Vec<(Regex, String)>,
 }
@@ -228,6 +239,16 @@ impl Table {
                 firmware_oids: oids(&v.firmware_oids, &ctx("firmware_oids"))?,
                 device_id_oids: oids(&v.device_id_oids, &ctx("device_id_oids"))?,
                 descr,
+                fingerprints: v
+                    .fingerprints
+                    .iter()
+                    .map(|f| {
+                        Ok((
+                            oid(&f.oid, &ctx("fingerprints"))?,
+                            re(&f.pattern, &ctx("fingerprints"))?,
+                        ))
+                    })
+                    .collect::<Result<_, String>>()?,
                 sysname_model: v
                     .sysname_model
                     .as_deref()
@@ -302,6 +323,18 @@ impl Table {
             }
         }
         best.map(|(v, l)| (v, text[l..].trim_start_matches([' ', ',', '-', ':']).trim()))
+    }
+
+    /// Every OID some vendor's fingerprint reads, once each.
+    pub fn fingerprint_oids(&self) -> Vec<Oid> {
+        let mut v: Vec<Oid> = self
+            .vendors
+            .iter()
+            .flat_map(|v| v.fingerprints.iter().map(|(o, _)| o.clone()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
     }
 
     /// Every (probe subtree, vendor) pair, for generic sysObjectIDs.
@@ -399,6 +432,7 @@ mod tests {
                 || !v.device_id_oids.is_empty()
                 || !v.descr.is_empty()
                 || v.sysname_model.is_some()
+                || !v.fingerprints.is_empty()
                 || !v.model_rewrite.is_empty();
             assert!(
                 !rich || !v.example.is_empty(),

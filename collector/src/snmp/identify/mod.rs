@@ -11,10 +11,10 @@
 
 use super::classify::{Facts, classify};
 use super::details;
-use super::mibs::{self, Chassis, System};
+use super::mibs;
 use super::oid::Oid;
 use super::source::{SnmpError, Source};
-use super::vendors::{DescrRule, Vendor, parse_device_id, table};
+use super::vendors::{DescrRule, parse_device_id, table};
 use census_shared::check_serial;
 use census_shared::device::{DeviceType, SnmpDevice};
 
@@ -61,73 +61,6 @@ fn os_from(rules: &[DescrRule], descr: &str) -> Option<String> {
     })
 }
 
-/// Find the make: sysObjectID enterprise, then vendor subtrees (for
-/// generic net-snmp sysObjectIDs), then names the device gives itself.
-async fn find_vendor<S: Source>(
-    s: &S,
-    sys: &System,
-    chassis: Option<&Chassis>,
-    printer: Option<&str>,
-) -> Option<(&'static Vendor, String)> {
-    let t = table();
-    if let Some(id) = &sys.object_id
-        && let Some(n) = id.enterprise()
-        && let Some(v) = t.by_enterprise(n).filter(|v| v.maker)
-    {
-        return Some((
-            v,
-            format!("vendor {} from sysObjectID enterprise {n}", v.name),
-        ));
-    }
-    let probes = t.probes();
-    let want: Vec<Oid> = probes.iter().map(|(o, _)| (*o).clone()).collect();
-    let found = mibs::answers_under(s, &want).await;
-    if let Some(i) = found.iter().position(|&f| f) {
-        let (o, v) = probes[i];
-        return Some((
-            v,
-            format!("vendor {} because the agent answers under {o}", v.name),
-        ));
-    }
-    let named = [
-        (
-            "ENTITY-MIB entPhysicalMfgName",
-            chassis.and_then(|c| c.mfg.as_deref()),
-        ),
-        ("UPS-MIB upsIdentManufacturer", sys.ups_mfg.as_deref()),
-    ];
-    for (src, name) in named {
-        if let Some(v) = name.and_then(|n| t.by_name(n).or_else(|| t.prefixed(n).map(|(v, _)| v))) {
-            return Some((v, format!("vendor {} from {src}", v.name)));
-        }
-    }
-    let texts = [
-        ("hrDeviceDescr", printer),
-        (
-            "ENTITY-MIB entPhysicalDescr",
-            chassis.and_then(|c| c.descr.as_deref()),
-        ),
-        ("sysDescr", sys.descr.as_deref()),
-    ];
-    for (src, text) in texts {
-        if let Some((v, _)) = text.and_then(|x| t.prefixed(x)) {
-            return Some((v, format!("vendor {} named at the start of {src}", v.name)));
-        }
-    }
-    None
-}
-
-/// The vendor-table make that registered a globally unique MAC's OUI.
-fn oui_vendor(mac: &str) -> Option<&'static Vendor> {
-    let first = u8::from_str_radix(mac.get(..2)?, 16).ok()?;
-    if first & 0x02 != 0 {
-        return None; // locally administered
-    }
-    let org = oui_data::lookup(mac)?.organization().to_string();
-    let t = table();
-    t.by_name(&org).or_else(|| t.prefixed(&org).map(|(v, _)| v))
-}
-
 /// Identify the device behind `s`. Fails only when the system group
 /// cannot be read; everything after that is best effort.
 pub async fn identify<S: Source>(s: &S, depth: Depth) -> Result<SnmpDevice, SnmpError> {
@@ -138,11 +71,20 @@ pub async fn identify<S: Source>(s: &S, depth: Depth) -> Result<SnmpDevice, Snmp
     let printer = mibs::printer_device(s).await;
     let mut evidence = Vec::new();
 
-    let vendor = find_vendor(s, &sys, chassis.as_ref(), printer.as_deref()).await;
-    if let Some((_, why)) = &vendor {
-        evidence.push(why.clone());
-    }
-    let vendor = vendor.map(|(v, _)| v);
+    let found = make::find(s, &sys, chassis.as_ref(), printer.as_deref()).await;
+    let mut captured = Vec::new();
+    let vendor = found.map(|m| {
+        evidence.push(m.why);
+        captured = m.captured;
+        m.vendor
+    });
+    let take = |captured: &mut Vec<(&str, Pick)>, group: &str| -> Vec<Pick> {
+        let (hit, rest): (Vec<_>, Vec<_>) = std::mem::take(captured)
+            .into_iter()
+            .partition(|(g, _)| *g == group);
+        *captured = rest;
+        hit.into_iter().map(|(_, p)| p).collect()
+    };
 
     // The vendor's own scalars, in one GET.
     let (mut v_model, mut v_serial, mut v_firmware, mut v_devid) = (vec![], vec![], vec![], vec![]);
@@ -209,6 +151,11 @@ pub async fn identify<S: Source>(s: &S, depth: Depth) -> Result<SnmpDevice, Snmp
     );
     push(
         &mut models,
+        sys.prt_name.as_deref(),
+        "Printer-MIB prtGeneralPrinterName",
+    );
+    push(
+        &mut models,
         sys.ups_model.as_deref(),
         "UPS-MIB upsIdentModel",
     );
@@ -221,7 +168,21 @@ pub async fn identify<S: Source>(s: &S, depth: Depth) -> Result<SnmpDevice, Snmp
             &format!("IEEE 1284 device id ({})", p.from),
         );
     }
+    models.extend(take(&mut captured, "model"));
     models.extend(descr_groups(vendor_rules, descr, "model"));
+    if implemented.dot11 {
+        push(
+            &mut models,
+            mibs::dot11_product(s).await.as_deref(),
+            "IEEE 802.11 MIB dot11ManufacturerProductName",
+        );
+    }
+    // The chassis's own description, when nothing above named a model.
+    push(
+        &mut models,
+        chassis.as_ref().and_then(|c| c.descr.as_deref()),
+        "ENTITY-MIB entPhysicalDescr of the chassis",
+    );
     if let (Some(re), Some(name)) = (
         vendor.and_then(|v| v.sysname_model.as_ref()),
         sys.name.as_deref(),
@@ -241,12 +202,11 @@ pub async fn identify<S: Source>(s: &S, depth: Depth) -> Result<SnmpDevice, Snmp
             .iter()
             .enumerate()
             .skip(1)
-            .filter(|(_, p)| {
+            .find(|(_, p)| {
                 p.value.len() > short.len()
                     && p.value.len() <= 64
                     && p.value.to_lowercase().contains(&short)
             })
-            .max_by_key(|(_, p)| p.value.len())
             .map(|(i, _)| i)
         {
             models.swap(0, i);
@@ -271,6 +231,7 @@ pub async fn identify<S: Source>(s: &S, depth: Depth) -> Result<SnmpDevice, Snmp
         "Printer-MIB prtGeneralSerialNumber",
     );
     serials.append(&mut v_serial);
+    serials.extend(take(&mut captured, "serial"));
     serials.extend(descr_groups(vendor_rules, descr, "serial"));
     let mut serial = None;
     for p in serials {
@@ -305,6 +266,7 @@ pub async fn identify<S: Source>(s: &S, depth: Depth) -> Result<SnmpDevice, Snmp
         "UPS-MIB upsIdentUPSSoftwareVersion",
     );
     fws.append(&mut v_firmware);
+    fws.extend(take(&mut captured, "firmware"));
     fws.extend(descr_groups(
         vendor_rules.iter().chain(&t.generic),
         descr,
@@ -319,6 +281,11 @@ pub async fn identify<S: Source>(s: &S, depth: Depth) -> Result<SnmpDevice, Snmp
         object_id: sys.object_id.as_ref(),
         descr: sys.descr.as_deref(),
         vendor,
+        object_entry: sys
+            .object_id
+            .as_ref()
+            .and_then(Oid::enterprise)
+            .and_then(|n| t.by_enterprise(n)),
         implemented,
         vendor_subtree,
         ip_forwarding: sys.ip_forwarding,
@@ -340,7 +307,7 @@ pub async fn identify<S: Source>(s: &S, depth: Depth) -> Result<SnmpDevice, Snmp
         )
         && let Some((mac, v)) = mac_addresses
             .iter()
-            .find_map(|m| oui_vendor(m).map(|v| (m, v)))
+            .find_map(|m| make::from_mac(m).map(|v| (m, v)))
     {
         evidence.push(format!(
             "vendor {} from the IEEE registration of MAC {mac}",
@@ -375,5 +342,6 @@ pub async fn identify<S: Source>(s: &S, depth: Depth) -> Result<SnmpDevice, Snmp
     Ok(device)
 }
 
+mod make;
 #[cfg(test)]
 mod tests;
