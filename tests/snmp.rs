@@ -140,7 +140,22 @@ fn net_snmp_v2c_and_v3_with_clear_errors() {
     );
     assert!(!d.mac_addresses.is_empty() || d.host.is_some());
 
+    let priv_user = |auth: &'static str, privacy: &'static str| {
+        vec![
+            "--auth-proto",
+            auth,
+            "--auth-pass",
+            AUTH_PASS,
+            "--priv-proto",
+            privacy,
+            "--priv-pass",
+            PRIV_PASS,
+        ]
+    };
     for (user, extra) in [
+        ("strong", priv_user("sha512", "aes256")),
+        ("middle", priv_user("sha224", "aes192")),
+        ("classic", priv_user("sha", "des")),
         (
             "authonly",
             vec!["--auth-proto", "sha256", "--auth-pass", AUTH_PASS],

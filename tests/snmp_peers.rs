@@ -120,8 +120,9 @@ impl Drop for Snmpsim {
     }
 }
 
-/// net-snmp's snmpd with community `census-ro` and v3 users
-/// `authonly` (SHA-256) and `private` (SHA-256 + AES-128).
+/// net-snmp's snmpd with community `census-ro` and v3 users `authonly`
+/// (SHA-256), `private` (SHA-256 + AES-128), `strong` (SHA-512 + AES-256),
+/// `middle` (SHA-224 + AES-192) and `classic` (SHA-1 + DES).
 pub struct Snmpd {
     child: Child,
     pub port: u16,
@@ -149,8 +150,14 @@ impl Snmpd {
                  sysContact it@example.org\n\
                  createUser authonly SHA-256 \"{AUTH_PASS}\"\n\
                  createUser private SHA-256 \"{AUTH_PASS}\" AES \"{PRIV_PASS}\"\n\
+                 createUser strong SHA-512 \"{AUTH_PASS}\" AES-256 \"{PRIV_PASS}\"\n\
+                 createUser middle SHA-224 \"{AUTH_PASS}\" AES-192 \"{PRIV_PASS}\"\n\
+                 createUser classic SHA \"{AUTH_PASS}\" DES \"{PRIV_PASS}\"\n\
                  rouser authonly auth\n\
-                 rouser private priv\n"
+                 rouser private priv\n\
+                 rouser strong priv\n\
+                 rouser middle priv\n\
+                 rouser classic priv\n"
             ),
         )
         .unwrap();
