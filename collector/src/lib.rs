@@ -6,6 +6,7 @@
 pub mod api;
 pub mod config;
 pub mod ingest;
+pub mod merge;
 pub mod scan;
 pub mod scan_cli;
 pub mod secrets;

@@ -9,6 +9,7 @@
 //! change is not backwards compatible.
 
 pub mod api;
+pub mod asset;
 pub mod device;
 pub mod duration;
 pub mod identity;
