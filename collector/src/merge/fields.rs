@@ -13,7 +13,7 @@
 use super::MergeConfig;
 use super::category;
 use super::decisions::{Action, Decision};
-use super::keys::{name_key, physical, usable_ip};
+use super::normalize::{name_key, physical, usable_ip};
 use super::observation::{Observation, Source};
 use census_shared::asset::{
     Asset, AssetId, AssetStatus, Category, Field, FieldName, ObservationId, Provenance, SourceKind,

@@ -22,6 +22,7 @@ mod fields;
 mod ids;
 mod keys;
 mod lifecycle;
+mod normalize;
 mod observation;
 mod resolve;
 #[cfg(test)]
@@ -35,7 +36,7 @@ pub use decisions::{
     Action, Decision, DecisionError, merge_decision, set_decision, split_decision,
 };
 pub use ids::{KeyAssignment, PreviousIds};
-pub use keys::{name_key, vendor_key};
+pub use normalize::{name_key, vendor_key};
 pub use observation::{Observation, Source};
 
 use census_shared::asset::{
