@@ -290,3 +290,39 @@ pub fn build(
         observations,
     }
 }
+
+/// Apply a person's values to an asset that was not rebuilt this run (one
+/// kept from the previous run): each field's latest value wins; a value
+/// taken away leaves the field as it was.
+pub fn apply_person(asset: &mut Asset, sets: &[&Decision]) {
+    let mut c = Cands::default();
+    let mut sets = sets.to_vec();
+    sets.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+    for d in sets {
+        c.person(d);
+    }
+    for (f, v) in c.person {
+        let slot = match f {
+            FieldName::Category => {
+                if let Some(cat) = Category::parse(&v.value) {
+                    asset.category = Some(Field {
+                        value: cat,
+                        provenance: v.provenance,
+                    });
+                }
+                continue;
+            }
+            FieldName::Name => &mut asset.name,
+            FieldName::Vendor => &mut asset.vendor,
+            FieldName::Model => &mut asset.model,
+            FieldName::Serial => &mut asset.serial,
+            FieldName::Os => &mut asset.os,
+            FieldName::Department => &mut asset.department,
+            FieldName::Owner => &mut asset.owner,
+            FieldName::Criticality => &mut asset.criticality,
+            FieldName::Location => &mut asset.location,
+            FieldName::Notes => &mut asset.notes,
+        };
+        *slot = Some(v);
+    }
+}

@@ -186,11 +186,7 @@ pub fn resolve(
     }
     for (g, members) in grouping.groups.iter().enumerate() {
         let (id, origin) = assigned[g].clone();
-        let sets: Vec<&Decision> = active
-            .iter()
-            .copied()
-            .filter(|d| matches!(&d.action, Action::Set { asset, .. } if ids::alias(&aliases, asset) == &id))
-            .collect();
+        let sets = sets_for(&active, &aliases, &id);
         let member_obs: Vec<&Observation> = members.iter().map(|&i| obs[i]).collect();
         let mut asset = fields::build(id.clone(), &member_obs, &sets, config);
         if let Some(p) = before.get(&id) {
@@ -217,6 +213,8 @@ pub fn resolve(
     );
     for mut a in kept {
         a.status = lifecycle::status(a.last_seen, now, config);
+        let sets = sets_for(&active, &aliases, &a.id);
+        fields::apply_person(&mut a, &sets);
         explanations.push(MergeExplanation {
             asset: a.id.clone(),
             observations: a.observations.clone(),
@@ -248,6 +246,21 @@ pub fn resolve(
         ids,
         observation_keys,
     }
+}
+
+/// A person's `Set` decisions for `id` (or for ids merged into it).
+fn sets_for<'a>(
+    active: &[&'a Decision],
+    aliases: &BTreeMap<AssetId, AssetId>,
+    id: &AssetId,
+) -> Vec<&'a Decision> {
+    active
+        .iter()
+        .copied()
+        .filter(
+            |d| matches!(&d.action, Action::Set { asset, .. } if ids::alias(aliases, asset) == id),
+        )
+        .collect()
 }
 
 fn explain(

@@ -227,3 +227,23 @@ fn decisions_refuse_what_cannot_be_remembered() {
     assert!(json.contains("\"action\":\"set\""), "{json}");
     assert_eq!(serde_json::from_str::<Decision>(&json).unwrap(), d);
 }
+
+#[test]
+fn a_person_can_annotate_an_asset_not_seen_this_run() {
+    let first = run(&reimaged());
+    let old = asset_of(&first, "report:1").id.clone();
+    let owner = set_decision(
+        &first,
+        &old,
+        FieldName::Owner,
+        Some("Storage room".into()),
+        "d1",
+        t(3),
+    )
+    .unwrap();
+    // Nothing of it is observed in this run: it is kept, with the value.
+    let res = run_at(&reimaged()[1..], &[owner], &previous(&first), t(4));
+    let a = res.asset(&old).unwrap();
+    assert_eq!(a.owner.as_ref().unwrap().value, "Storage room");
+    assert!(res.events.iter().any(|e| e.asset == old && matches!(&e.kind, EventKind::FieldChanged { field, source: SourceKind::Person, .. } if field == "owner")));
+}
