@@ -71,15 +71,42 @@ fn the_credential_a_device_answered_to_is_remembered_and_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let store = SqliteStore::open(&dir.path().join("census.db")).await.unwrap();
-        assert_eq!(store.snmp_credential("10.0.0.5".into()).await.unwrap(), None);
-        store.remember_snmp_credential("10.0.0.5".into(), "aaaa".into()).await.unwrap();
-        store.remember_snmp_credential("10.0.0.6".into(), "bbbb".into()).await.unwrap();
-        store.remember_snmp_credential("10.0.0.5".into(), "cccc".into()).await.unwrap();
-        assert_eq!(store.snmp_credential("10.0.0.5".into()).await.unwrap().as_deref(), Some("cccc"));
+        let store = SqliteStore::open(&dir.path().join("census.db"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.snmp_credential("10.0.0.5".into()).await.unwrap(),
+            None
+        );
+        store
+            .remember_snmp_credential("10.0.0.5".into(), "aaaa".into())
+            .await
+            .unwrap();
+        store
+            .remember_snmp_credential("10.0.0.6".into(), "bbbb".into())
+            .await
+            .unwrap();
+        store
+            .remember_snmp_credential("10.0.0.5".into(), "cccc".into())
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .snmp_credential("10.0.0.5".into())
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("cccc")
+        );
         let mut all = store.all_snmp_credentials().await.unwrap();
         all.sort();
-        assert_eq!(all, [("10.0.0.5".to_string(), "cccc".to_string()), ("10.0.0.6".into(), "bbbb".into())]);
+        assert_eq!(
+            all,
+            [
+                ("10.0.0.5".to_string(), "cccc".to_string()),
+                ("10.0.0.6".into(), "bbbb".into())
+            ]
+        );
         store.close().await;
     });
 }
