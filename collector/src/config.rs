@@ -37,6 +37,9 @@ pub struct FileConfig {
     pub request_timeout: Option<String>,
     /// How often the collector inventories its own host (`24h`; `0` = never).
     pub self_inventory_interval: Option<String>,
+    /// How often `serve` checks for new reports and scans and recomputes
+    /// the assets when some arrived (`30s`).
+    pub assets_interval: Option<String>,
     /// SNMPv2c communities scans try, in order (keep this file 0600).
     pub snmp_communities: Option<Vec<String>>,
     /// SNMPv3 users, tried after the communities (`[[snmp_v3]]` tables).
@@ -57,6 +60,7 @@ pub struct Config {
     pub header_timeout: Duration,
     pub request_timeout: Duration,
     pub self_inventory_interval: Option<Duration>,
+    pub assets_interval: Duration,
     pub snmp_communities: Vec<String>,
     pub snmp_v3: Vec<crate::snmp::V3User>,
     pub scans: Vec<crate::scan::schedule::ScanJob>,
@@ -109,6 +113,8 @@ impl Config {
             header_timeout: dur(&file.header_timeout, "header_timeout", "10s")?,
             request_timeout: dur(&file.request_timeout, "request_timeout", "60s")?,
             self_inventory_interval: (!self_inv.is_zero()).then_some(self_inv),
+            assets_interval: dur(&file.assets_interval, "assets_interval", "30s")?
+                .max(Duration::from_millis(100)),
             snmp_communities: file
                 .snmp_communities
                 .clone()

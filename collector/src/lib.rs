@@ -1,9 +1,12 @@
 //! The Census collector as a library: storage ([`store`]), ingest
 //! ([`ingest`]), TLS identity ([`tls`]), configuration ([`config`]) and the
-//! HTTP API shell ([`api`]); [`serve`] ties them into the daemon. The CLI in
+//! HTTP API shell ([`api`]); [`merge`] builds assets and [`assets`] keeps
+//! them current; [`serve`] ties them into the daemon. The CLI in
 //! `main.rs` is a thin shell over these.
 
 pub mod api;
+pub mod assets;
+pub mod assets_cli;
 pub mod config;
 pub mod ingest;
 pub mod merge;

@@ -50,6 +50,17 @@ enum Command {
     /// Ask SNMP agents what they are.
     #[command(subcommand)]
     Snmp(census_collector::snmp_cli::SnmpCmd),
+    /// Assets: one per real thing, merged from agents, scans and a person's corrections.
+    #[command(subcommand)]
+    Assets(census_collector::assets_cli::AssetsCmd),
+    /// What changed: new assets, new unknown devices, changed fields, assets not seen.
+    Changes {
+        /// How far back, e.g. 24h, 7d.
+        #[arg(long, default_value = "7d")]
+        since: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Inventory the collector's own host (in-process) and print it as JSON.
     SelfInventory {
         /// Indent the JSON.
@@ -141,6 +152,15 @@ fn main() -> Result<()> {
         Command::Snmp(cmd) => rt.block_on(census_collector::snmp_cli::run(
             Config::load(&overrides)?,
             cmd,
+        )),
+        Command::Assets(cmd) => rt.block_on(census_collector::assets_cli::run(
+            Config::load(&overrides)?,
+            cmd,
+        )),
+        Command::Changes { since, json } => rt.block_on(census_collector::assets_cli::changes(
+            Config::load(&overrides)?,
+            &since,
+            json,
         )),
     }
 }

@@ -163,6 +163,13 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
         let id = crate::scan::schedule::save(store.as_ref(), started, targets, observations, &snmp)
             .await?;
         eprintln!("saved as scan {id} in {}", cfg.database_path().display());
+        let s = crate::assets::recompute(store.as_ref())
+            .await
+            .context("recomputing the assets")?;
+        eprintln!(
+            "assets recomputed: {} assets from {} observations, {} events ({} new unknown devices)",
+            s.assets, s.observations, s.events, s.new_unknown_devices
+        );
         store.close().await;
     }
     Ok(())

@@ -26,6 +26,12 @@ pub fn new_agent_id() -> String {
     format!("agt_{}", random_hex(8))
 }
 
+/// A new id for a person's decision (`assets merge/split/set`): `d-` and
+/// 16 hex digits.
+pub fn new_decision_id() -> String {
+    format!("d-{}", random_hex(8))
+}
+
 /// The stored form of a token or secret: SHA-256, hex.
 pub fn hash(secret: &str) -> String {
     hash_bytes(secret.trim().as_bytes())

@@ -1,6 +1,7 @@
 //! `census-collector serve`: open the store, load or create the TLS
 //! identity, print how to enrol agents, inventory the collector's own host,
-//! and serve the API over HTTPS (HTTP/1.1 and HTTP/2) until SIGTERM/Ctrl-C.
+//! run the scheduled scans, keep the assets current, and serve the API over
+//! HTTPS (HTTP/1.1 and HTTP/2) until SIGTERM/Ctrl-C.
 
 use crate::api::{self, AppState};
 use crate::config::Config;
@@ -159,6 +160,13 @@ pub async fn serve(cfg: Config) -> Result<()> {
             ));
         }
     }
+
+    // Assets: recomputed after each saved scheduled scan (in run_forever)
+    // and when reports or scans arrived, at most once per assets_interval.
+    tokio::spawn(crate::assets::keep_current(
+        store.clone(),
+        cfg.assets_interval,
+    ));
 
     census_agent::run::shutdown_signal().await;
     tracing::info!("shutting down");

@@ -152,13 +152,16 @@ pub async fn run_forever(store: Arc<dyn Store>, job: ScanJob, snmp: Vec<Credenti
     loop {
         let t = std::time::Instant::now();
         match run_once(store.as_ref(), &job, &snmp).await {
-            Ok((id, found)) => tracing::info!(
-                job = %job.name,
-                scan = id,
-                hosts = found,
-                seconds = t.elapsed().as_secs_f64(),
-                "scheduled scan saved"
-            ),
+            Ok((id, found)) => {
+                tracing::info!(
+                    job = %job.name,
+                    scan = id,
+                    hosts = found,
+                    seconds = t.elapsed().as_secs_f64(),
+                    "scheduled scan saved"
+                );
+                crate::assets::recompute_logged(store.as_ref()).await;
+            }
             Err(e) => tracing::warn!(job = %job.name, "scheduled scan could not be saved: {e}"),
         }
         tokio::time::sleep(job.every).await;

@@ -4,10 +4,15 @@
 //!
 //! Durability promise: when an ingest call returns `Ok`, the report is
 //! committed to disk. Secrets never reach the store: only SHA-256 hashes.
+//!
+//! Assets (what the merge engine reads and writes) are the [`AssetStore`]
+//! half of the interface, a supertrait of [`Store`].
 
 mod batch;
 pub mod sqlite;
 
+use crate::merge::{Decision, Observation, Previous, Resolution};
+use census_shared::asset::{Asset, AssetId, Event, MergeExplanation};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::future::Future;
@@ -145,8 +150,34 @@ pub struct Counts {
     pub scan_observations: i64,
 }
 
+/// What the merge engine reads and writes. Observation ids are stable:
+/// `report:<report id>` (the latest report of each agent not revoked) and
+/// `scan:<observation row id>` (the latest row of each address and MAC seen
+/// since the time asked for).
+pub trait AssetStore: Send + Sync {
+    /// The observations to resolve: latest report per agent, and scan
+    /// observations of scans finished at or after `since`.
+    fn asset_observations(&self, since: DateTime<Utc>) -> StoreFuture<'_, Vec<Observation>>;
+    /// Every decision a person made, oldest first.
+    fn decisions(&self) -> StoreFuture<'_, Vec<Decision>>;
+    /// Append a person's decision.
+    fn add_decision(&self, decision: Decision) -> StoreFuture<'_, ()>;
+    /// What the last saved run left, and its generation (0 before any).
+    fn previous_assets(&self) -> StoreFuture<'_, (Previous, i64)>;
+    /// Replace assets, explanations and keys and append the events, in one
+    /// transaction, if the generation is still `generation`; false (nothing
+    /// written) when another run saved first.
+    fn save_resolution(&self, resolution: Resolution, generation: i64) -> StoreFuture<'_, bool>;
+    /// One stored asset and its explanation.
+    fn asset(&self, id: AssetId) -> StoreFuture<'_, Option<(Asset, Option<MergeExplanation>)>>;
+    /// Events at or after `since`, oldest first.
+    fn events_since(&self, since: DateTime<Utc>) -> StoreFuture<'_, Vec<Event>>;
+    /// Changes when a report or scan arrives (cheap; for debouncing).
+    fn inputs_marker(&self) -> StoreFuture<'_, (i64, i64)>;
+}
+
 /// Everything the collector stores.
-pub trait Store: Send + Sync {
+pub trait Store: AssetStore + Send + Sync {
     /// Add an enrolment token.
     fn create_token(&self, token: NewToken) -> StoreFuture<'_, TokenInfo>;
     /// All tokens, newest first.

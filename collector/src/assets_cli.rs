@@ -1,0 +1,433 @@
+//! `census-collector assets …` and `census-collector changes`: the shell
+//! over [`crate::assets`] — list, show (every field with its provenance),
+//! explain (which observations were merged by which key, which joins were
+//! refused and why), a person's corrections (`merge`, `split`, `set`, each
+//! stored as a decision and applied at once by a recomputation) and the
+//! change history, as text or JSON.
+//!
+//! It decides nothing itself: bad input is refused here only when it can be
+//! named without the engine (field names, categories); everything else is
+//! the engine's `DecisionError`, said in words.
+
+use crate::assets::{self, AssetsError, Summary};
+use crate::config::Config;
+use crate::merge::{merge_decision, set_decision, split_decision};
+use crate::store::{AssetStore, Store};
+use anyhow::{Context, Result, bail};
+use census_shared::asset::{
+    Asset, AssetId, Category, Event, EventKind, Field, FieldName, IdOrigin, JoinBasis,
+    MergeExplanation, ObservationId, SourceKind,
+};
+use census_shared::duration::parse_duration;
+use std::fmt::Display;
+use std::io::IsTerminal;
+
+/// `assets` subcommands.
+#[derive(clap::Subcommand, Debug)]
+pub enum AssetsCmd {
+    /// List assets (one per real thing), by category.
+    List {
+        /// Only this category (office_pc, laptop, server, printer, …).
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every field of an asset with where it came from.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Which observations form an asset, joined by which key; refused joins.
+    Explain {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take an observation (and whatever is identified like it) out of an asset.
+    Split {
+        id: String,
+        /// The observation, as `assets explain` lists it (report:…, scan:…).
+        #[arg(long)]
+        observation: String,
+    },
+    /// Declare two assets one thing; the first keeps its id.
+    Merge { into: String, from: String },
+    /// Set a field (category, name, vendor, model, serial, os, department,
+    /// owner, criticality, location, notes); a person's value wins.
+    Set {
+        id: String,
+        field: String,
+        /// The value; leave out with --clear to take a person's value away.
+        #[arg(required_unless_present = "clear")]
+        value: Option<String>,
+        #[arg(long, conflicts_with = "value")]
+        clear: bool,
+    },
+    /// Recompute every asset now (serve does this after scans and reports).
+    Recompute,
+}
+
+fn valid_categories() -> String {
+    Category::ALL.map(|c| c.as_str()).join(", ")
+}
+
+fn no_asset(id: &str) -> anyhow::Error {
+    anyhow::anyhow!("no asset {id:?} (see `census-collector assets list`)")
+}
+
+/// The engine's refusals, with a hint where one helps.
+fn said(e: AssetsError) -> anyhow::Error {
+    match e {
+        AssetsError::Decision(crate::merge::DecisionError::UnknownAsset(id)) => no_asset(&id.0),
+        AssetsError::Decision(d @ crate::merge::DecisionError::NotInAsset { .. }) => {
+            anyhow::anyhow!("{d} (see `census-collector assets explain`)")
+        }
+        other => anyhow::Error::new(other),
+    }
+}
+
+fn applied(what: &str, s: &Summary) {
+    eprintln!(
+        "{what}; assets recomputed: {} assets from {} observations, {} events",
+        s.assets, s.observations, s.events
+    );
+}
+
+/// Run an `assets` subcommand.
+pub async fn run(cfg: Config, cmd: AssetsCmd) -> Result<()> {
+    let store = crate::serve::open_store(&cfg).await?;
+    let result = run_with(store.as_ref(), cmd).await;
+    store.close().await;
+    result
+}
+
+async fn run_with(store: &dyn Store, cmd: AssetsCmd) -> Result<()> {
+    match cmd {
+        AssetsCmd::List { category, json } => {
+            let only = match category {
+                Some(c) => match Category::parse(&c) {
+                    Some(c) => Some(c),
+                    None => bail!("{c:?} is not a category (one of: {})", valid_categories()),
+                },
+                None => None,
+            };
+            let (previous, _) = store.previous_assets().await?;
+            let mut list: Vec<Asset> = previous
+                .assets
+                .into_iter()
+                .filter(|a| only.is_none_or(|c| a.category_or_other() == c))
+                .collect();
+            list.sort_by(|a, b| {
+                (
+                    a.category_or_other(),
+                    &a.name.as_ref().map(|n| &n.value),
+                    &a.id,
+                )
+                    .cmp(&(
+                        b.category_or_other(),
+                        &b.name.as_ref().map(|n| &n.value),
+                        &b.id,
+                    ))
+            });
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                print_list(&list);
+            }
+        }
+        AssetsCmd::Show { id, json } => {
+            let (asset, _) = store
+                .asset(AssetId(id.clone()))
+                .await?
+                .ok_or_else(|| no_asset(&id))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&asset)?);
+            } else {
+                print_asset(&asset);
+            }
+        }
+        AssetsCmd::Explain { id, json } => {
+            let (asset, explanation) = store
+                .asset(AssetId(id.clone()))
+                .await?
+                .ok_or_else(|| no_asset(&id))?;
+            let e = explanation.with_context(|| format!("no explanation stored for {id}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&e)?);
+            } else {
+                print_explanation(&asset, &e);
+            }
+        }
+        AssetsCmd::Split { id, observation } => {
+            let (asset, obs) = (AssetId(id), ObservationId(observation));
+            let (d, s) = assets::decide(store, |res, did, at| {
+                split_decision(res, &asset, &obs, did, at)
+            })
+            .await
+            .map_err(said)?;
+            applied(
+                &format!("{obs} split out of {asset} (decision {})", d.id),
+                &s,
+            );
+        }
+        AssetsCmd::Merge { into, from } => {
+            let (into, from) = (AssetId(into), AssetId(from));
+            let (d, s) = assets::decide(store, |res, did, at| {
+                merge_decision(res, &into, &from, did, at)
+            })
+            .await
+            .map_err(said)?;
+            applied(
+                &format!("{from} merged into {into} (decision {})", d.id),
+                &s,
+            );
+        }
+        AssetsCmd::Set {
+            id,
+            field,
+            value,
+            clear,
+        } => {
+            let name = FieldName::parse(&field).with_context(|| {
+                let known: Vec<&str> = FieldName::ALL.iter().map(|f| f.as_str()).collect();
+                format!(
+                    "{field:?} is not a field a person can set (one of: {})",
+                    known.join(", ")
+                )
+            })?;
+            let value = if clear { None } else { value };
+            let asset = AssetId(id);
+            let (d, s) = assets::decide(store, |res, did, at| {
+                set_decision(res, &asset, name, value.clone(), did, at)
+            })
+            .await
+            .map_err(said)?;
+            let what = match &value {
+                Some(v) => format!("{asset} {field} set to {v:?} (decision {})", d.id),
+                None => format!(
+                    "{asset} {field}: a person's value cleared (decision {})",
+                    d.id
+                ),
+            };
+            applied(&what, &s);
+        }
+        AssetsCmd::Recompute => {
+            let s = assets::recompute(store).await.map_err(said)?;
+            println!("{}", serde_json::to_string(&s)?);
+        }
+    }
+    Ok(())
+}
+
+fn opt<T: Display>(f: &Option<Field<T>>) -> String {
+    f.as_ref()
+        .map(|f| f.value.to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+fn print_list(list: &[Asset]) {
+    println!(
+        "{:<16}  {:<20}  {:<24}  {:<18}  {:<17}  {:<7}  SOURCE",
+        "ID", "CATEGORY", "NAME", "IP", "MAC", "STATUS"
+    );
+    for a in list {
+        let category = a
+            .category
+            .as_ref()
+            .map_or("-", |c| c.value.as_str())
+            .to_string();
+        let source = if !a.agent_ids.is_empty() {
+            "agent"
+        } else if a.unknown {
+            "UNKNOWN (no agent)"
+        } else {
+            "person"
+        };
+        println!(
+            "{:<16}  {:<20}  {:<24}  {:<18}  {:<17}  {:<7}  {source}",
+            a.id,
+            category,
+            opt(&a.name),
+            a.ips.first().map_or("-".into(), |f| f.value.to_string()),
+            a.macs.first().map_or("-".into(), |f| f.value.to_string()),
+            format!("{:?}", a.status).to_lowercase(),
+        );
+    }
+}
+
+/// `agent`, `snmp`, … as in JSON.
+fn source_name(s: SourceKind) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+fn prov<T>(f: &Field<T>) -> String {
+    let p = &f.provenance;
+    format!(
+        "[{} {} {}]",
+        source_name(p.source),
+        p.observation,
+        p.at.format("%Y-%m-%d %H:%M")
+    )
+}
+
+fn print_asset(a: &Asset) {
+    println!("asset {}", a.id);
+    let one = |label: &str, v: Option<(String, String)>| match v {
+        Some((v, p)) => println!("  {label:<12} {v}  {p}"),
+        None => println!("  {label:<12} -"),
+    };
+    let f = |f: &Option<Field<String>>| f.as_ref().map(|x| (x.value.clone(), prov(x)));
+    one(
+        "category",
+        a.category
+            .as_ref()
+            .map(|c| (c.value.as_str().to_string(), prov(c))),
+    );
+    for (label, field) in [
+        ("name", &a.name),
+        ("vendor", &a.vendor),
+        ("model", &a.model),
+        ("serial", &a.serial),
+        ("uuid", &a.uuid),
+        ("os", &a.os),
+        ("department", &a.department),
+        ("owner", &a.owner),
+        ("criticality", &a.criticality),
+        ("location", &a.location),
+        ("notes", &a.notes),
+    ] {
+        one(label, f(field));
+    }
+    let agents = if a.agent_ids.is_empty() {
+        "- (no agent: unknown device)".to_string()
+    } else {
+        a.agent_ids.join(", ")
+    };
+    println!("  {:<12} {agents}", "agents");
+    for m in &a.macs {
+        println!("  {:<12} {}  {}", "mac", m.value, prov(m));
+    }
+    for i in &a.ips {
+        println!("  {:<12} {}  {}", "ip", i.value, prov(i));
+    }
+    for n in &a.names {
+        println!("  {:<12} {}  {}", "also named", n.value, prov(n));
+    }
+    println!(
+        "  {:<12} {}",
+        "status",
+        format!("{:?}", a.status).to_lowercase()
+    );
+    println!("  {:<12} {}", "first seen", a.first_seen.to_rfc3339());
+    println!("  {:<12} {}", "last seen", a.last_seen.to_rfc3339());
+}
+
+fn print_explanation(a: &Asset, e: &MergeExplanation) {
+    println!("asset {} ({})", a.id, opt(&a.name));
+    let origin = match &e.id_origin {
+        IdOrigin::Reused { key } => format!("reused: {key} belonged to it before"),
+        IdOrigin::PersonMerge => "kept by a person's merge".into(),
+        IdOrigin::New { key } => format!("new, derived from {key}"),
+        IdOrigin::Carried => "not observed in this run: kept as it was".into(),
+    };
+    println!("id: {origin}");
+    println!("observations ({}):", e.observations.len());
+    for o in &e.observations {
+        println!("  {o}");
+    }
+    if !e.joins.is_empty() {
+        println!("merged:");
+    }
+    for j in &e.joins {
+        match &j.basis {
+            JoinBasis::Key { key } => println!("  {} + {}  by {key}", j.a, j.b),
+            JoinBasis::PersonMerge { decision } => {
+                println!("  {} + {}  by a person (decision {decision})", j.a, j.b)
+            }
+        }
+    }
+    if !e.refused.is_empty() {
+        println!("not merged:");
+    }
+    for r in &e.refused {
+        println!("  {} + {}  share {}: {}", r.a, r.b, r.key, r.reason);
+    }
+    if !e.ignored.is_empty() {
+        println!("not used as identity:");
+    }
+    for i in &e.ignored {
+        println!("  {}: {} ({})", i.observation, i.value, i.reason);
+    }
+}
+
+/// `census-collector changes [--since 7d] [--json]`.
+pub async fn changes(cfg: Config, since: &str, json: bool) -> Result<()> {
+    let d = parse_duration(since).with_context(|| format!("--since {since:?}"))?;
+    let from = chrono::Utc::now() - chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);
+    let store = crate::serve::open_store(&cfg).await?;
+    let events = store.events_since(from).await;
+    store.close().await;
+    let events = events?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&events)?);
+        return Ok(());
+    }
+    if events.is_empty() {
+        println!("no changes in the last {since}");
+    }
+    let bold = std::io::stdout().is_terminal();
+    for e in &events {
+        let line = describe(e);
+        let at = e.at.format("%Y-%m-%d %H:%M");
+        if matches!(e.kind, EventKind::NewUnknownDevice { .. }) {
+            let (on, off) = if bold {
+                ("\x1b[1;31m", "\x1b[0m")
+            } else {
+                ("", "")
+            };
+            println!("{on}{at}  {}  !! {line}{off}", e.asset);
+        } else {
+            println!("{at}  {}  {line}", e.asset);
+        }
+    }
+    Ok(())
+}
+
+fn describe(e: &Event) -> String {
+    let what = |c: &Option<Category>, n: &Option<String>| {
+        format!(
+            "{} {}",
+            c.map_or("uncategorised", |c| c.as_str()),
+            n.as_deref().unwrap_or("(no name)")
+        )
+    };
+    let v = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
+    match &e.kind {
+        EventKind::NewAsset { category, name } => format!("new asset: {}", what(category, name)),
+        EventKind::NewUnknownDevice { category, name } => format!(
+            "NEW UNKNOWN DEVICE (nobody enrolled it): {}",
+            what(category, name)
+        ),
+        EventKind::FieldChanged {
+            field,
+            old,
+            new,
+            source,
+        } => format!(
+            "{field}: {} -> {} ({})",
+            v(old),
+            v(new),
+            source_name(*source)
+        ),
+        EventKind::NotSeen { last_seen } => {
+            format!("not seen since {}", last_seen.format("%Y-%m-%d %H:%M"))
+        }
+        EventKind::Reappeared => "seen again".into(),
+        EventKind::Absorbed { into } => format!("merged into {into} (this id is retired)"),
+    }
+}
