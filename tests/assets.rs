@@ -240,3 +240,6 @@ fn agents_become_assets_and_a_persons_corrections_stick() {
     let e = err(c.admin(&["changes", "--since", "soon"]));
     assert!(e.contains("--since"), "{e}");
 }
+
+#[path = "assets_lab.rs"]
+mod lab;
