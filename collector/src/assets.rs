@@ -177,3 +177,7 @@ pub async fn keep_current(store: Arc<dyn Store>, every: std::time::Duration) {
         tokio::time::sleep(every).await;
     }
 }
+
+#[cfg(test)]
+#[path = "assets_tests.rs"]
+mod tests;
