@@ -7,6 +7,7 @@
 pub mod api;
 pub mod assets;
 pub mod assets_cli;
+pub mod assets_text;
 pub mod config;
 pub mod ingest;
 pub mod merge;
