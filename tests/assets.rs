@@ -241,5 +241,26 @@ fn agents_become_assets_and_a_persons_corrections_stick() {
     assert!(e.contains("--since"), "{e}");
 }
 
+#[test]
+fn a_scheduled_scan_is_followed_by_a_recomputation() {
+    let dir = tempfile::tempdir().unwrap();
+    // The periodic check is hourly: after the start-up recomputation only
+    // the scheduled scan's own hook recomputes (the start-up run may come
+    // after a fast scan, so this shows the outcome, not which of the two
+    // ran). Loopback only, discovery only.
+    let c = Collector::start(
+        &dir.path().join("collector"),
+        free_port(),
+        "assets_interval = \"1h\"\n[[scan]]\ntargets = [\"127.0.0.1\"]\nevery = \"1h\"\nports = \"\"\n",
+    );
+    let assets = wait_for_assets(&c, 1);
+    assert_eq!(assets.len(), 1, "{assets:#?}");
+    assert_eq!(assets[0]["unknown"], true);
+    assert_eq!(assets[0]["ips"][0]["value"], "127.0.0.1");
+    let ev = events(&c);
+    assert_eq!(ev.len(), 1, "{ev:#?}");
+    assert_eq!(ev[0]["event"], "new_unknown_device");
+}
+
 #[path = "assets_lab.rs"]
 mod lab;

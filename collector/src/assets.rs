@@ -47,6 +47,24 @@ pub enum AssetsError {
     Engine(String),
 }
 
+/// The engine's settings for this process: set from the config when the
+/// store is opened (`serve::open_store`), so every command of one
+/// installation resolves alike; the engine's defaults otherwise.
+static CONFIG: std::sync::OnceLock<MergeConfig> = std::sync::OnceLock::new();
+
+/// Use `not_seen_after` (the config's `assets_not_seen_after`) from now on
+/// in this process; the first call wins.
+pub fn configure(not_seen_after: std::time::Duration) {
+    let _ = CONFIG.set(MergeConfig {
+        not_seen_after: Duration::from_std(not_seen_after).unwrap_or(Duration::MAX),
+        ..MergeConfig::default()
+    });
+}
+
+fn merge_config() -> MergeConfig {
+    CONFIG.get().cloned().unwrap_or_default()
+}
+
 /// One process runs one recomputation at a time (others across processes
 /// are caught by the generation check).
 static RUNNING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -69,14 +87,9 @@ async fn resolve_now(
     decisions.extend(extra);
     let (previous, generation): (Previous, i64) = store.previous_assets().await?;
     let (n_obs, n_dec) = (observations.len(), decisions.len());
+    let config = merge_config();
     let resolution = tokio::task::spawn_blocking(move || {
-        resolve(
-            &observations,
-            &decisions,
-            &previous,
-            now,
-            &MergeConfig::default(),
-        )
+        resolve(&observations, &decisions, &previous, now, &config)
     })
     .await
     .map_err(|e| AssetsError::Engine(e.to_string()))?;
@@ -161,15 +174,17 @@ pub async fn recompute_logged(store: &dyn Store) {
 }
 
 /// Recompute once now, then whenever a report or scan arrived since the
-/// last run, checking every `every` (so at most once per period). Runs
-/// until the task is dropped.
+/// last run, checking every `every` (so at most once per period), and at
+/// least hourly (so assets nobody sees any more turn `missing`). Runs until
+/// the task is dropped.
 pub async fn keep_current(store: Arc<dyn Store>, every: std::time::Duration) {
-    let mut last = None;
+    let hourly = std::time::Duration::from_secs(3600);
+    let mut last: Option<((i64, i64), std::time::Instant)> = None;
     loop {
         match store.inputs_marker().await {
-            Ok(marker) if Some(marker) != last => {
+            Ok(marker) if last.is_none_or(|(m, at)| m != marker || at.elapsed() >= hourly) => {
                 recompute_logged(store.as_ref()).await;
-                last = Some(marker);
+                last = Some((marker, std::time::Instant::now()));
             }
             Ok(_) => {}
             Err(e) => tracing::warn!("assets: cannot read the store: {e}"),

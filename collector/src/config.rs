@@ -40,6 +40,8 @@ pub struct FileConfig {
     /// How often `serve` checks for new reports and scans and recomputes
     /// the assets when some arrived (`30s`).
     pub assets_interval: Option<String>,
+    /// An asset not seen for this long is `missing` (a `not_seen` event).
+    pub assets_not_seen_after: Option<String>,
     /// SNMPv2c communities scans try, in order (keep this file 0600).
     pub snmp_communities: Option<Vec<String>>,
     /// SNMPv3 users, tried after the communities (`[[snmp_v3]]` tables).
@@ -61,6 +63,7 @@ pub struct Config {
     pub request_timeout: Duration,
     pub self_inventory_interval: Option<Duration>,
     pub assets_interval: Duration,
+    pub assets_not_seen_after: Duration,
     pub snmp_communities: Vec<String>,
     pub snmp_v3: Vec<crate::snmp::V3User>,
     pub scans: Vec<crate::scan::schedule::ScanJob>,
@@ -115,6 +118,7 @@ impl Config {
             self_inventory_interval: (!self_inv.is_zero()).then_some(self_inv),
             assets_interval: dur(&file.assets_interval, "assets_interval", "30s")?
                 .max(Duration::from_millis(100)),
+            assets_not_seen_after: dur(&file.assets_not_seen_after, "assets_not_seen_after", "7d")?,
             snmp_communities: file
                 .snmp_communities
                 .clone()

@@ -14,8 +14,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Open the configured store (creating the data directory).
+/// Open the configured store (creating the data directory), and set the
+/// asset settings every command of this process then uses.
 pub async fn open_store(cfg: &Config) -> Result<Arc<SqliteStore>> {
+    crate::assets::configure(cfg.assets_not_seen_after);
     cfg.ensure_data_dir()?;
     let path = cfg.database_path();
     let store = SqliteStore::open(&path)
