@@ -30,11 +30,11 @@ pub fn print_list(list: &[Asset]) {
         } else if a.unknown {
             "UNKNOWN (no agent)"
         } else {
-            "person"
+            "-"
         };
         println!(
             "{:<16}  {:<20}  {:<24}  {:<18}  {:<17}  {:<7}  {source}",
-            a.id,
+            a.id.0,
             category,
             opt(&a.name),
             a.ips.first().map_or("-".into(), |f| f.value.to_string()),
