@@ -9,7 +9,7 @@
 #
 #   tests/bench/scan.sh [RUNS]     (default 3)
 #   CASES="routed deaddns" tests/bench/scan.sh   only some cases
-#   (cases: disc ports deaddns routed sparse16; default all)
+#   (cases: disc netdisc ports deaddns routed sparse16; default all)
 set -euo pipefail
 runs=${1:-3}
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -96,6 +96,17 @@ hdr "/24 discovery ($runs runs each)"
 report census_disc "census scan --no-ports" "$(recall "$work/census_disc.out")"
 report nmap_disc "nmap -n -sn" "$(recall "$work/nmap_disc.out")"
 report arpscan "arp-scan" "$(recall "$work/arpscan.out")"
+fi
+
+if want netdisc; then
+# FusionInventory's NetDiscovery task, for the record (ICMP/NetBIOS/SNMP per
+# address in Perl threads); one run, it takes tens of seconds.
+command -v fusioninventory-netdiscovery >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fusioninventory-agent-task-network >/dev/null
+all_runs=$runs; runs=1
+run fi_netdisc timeout 600 fusioninventory-netdiscovery --first "$net.1" --last "$net.254" --threads 20
+runs=$all_runs
+hdr "/24 discovery, FusionInventory NetDiscovery (1 run, 20 threads)"
+report fi_netdisc "fusioninventory-netdiscovery" "$(recall "$work/fi_netdisc.out")"
 fi
 
 if want ports; then
