@@ -32,6 +32,8 @@ pub struct Summary {
     pub new_unknown_devices: usize,
     /// Time spent loading, resolving and saving.
     pub millis: u64,
+    /// Of which resolving (the merge engine alone).
+    pub resolve_millis: u64,
 }
 
 /// Why assets could not be recomputed or a correction not recorded.
@@ -74,22 +76,20 @@ struct Run {
     generation: i64,
     observations: usize,
     decisions: usize,
+    resolve_millis: u64,
 }
 
 /// Load and resolve, without saving.
-async fn resolve_now(
-    store: &dyn Store,
-    extra: Option<Decision>,
-    now: DateTime<Utc>,
-) -> Result<Run, AssetsError> {
+async fn resolve_now(store: &dyn Store, now: DateTime<Utc>) -> Result<Run, AssetsError> {
     let observations = store.asset_observations(now - scan_history()).await?;
-    let mut decisions = store.decisions().await?;
-    decisions.extend(extra);
+    let decisions = store.decisions().await?;
     let (previous, generation): (Previous, i64) = store.previous_assets().await?;
     let (n_obs, n_dec) = (observations.len(), decisions.len());
     let config = merge_config();
-    let resolution = tokio::task::spawn_blocking(move || {
-        resolve(&observations, &decisions, &previous, now, &config)
+    let (resolution, took) = tokio::task::spawn_blocking(move || {
+        let start = std::time::Instant::now();
+        let r = resolve(&observations, &decisions, &previous, now, &config);
+        (r, start.elapsed())
     })
     .await
     .map_err(|e| AssetsError::Engine(e.to_string()))?;
@@ -98,13 +98,14 @@ async fn resolve_now(
         generation,
         observations: n_obs,
         decisions: n_dec,
+        resolve_millis: took.as_millis() as u64,
     })
 }
 
 /// What the assets would be now (nothing is saved): what the CLI checks a
 /// correction against.
 pub async fn current(store: &dyn Store) -> Result<Resolution, AssetsError> {
-    Ok(resolve_now(store, None, Utc::now()).await?.resolution)
+    Ok(resolve_now(store, Utc::now()).await?.resolution)
 }
 
 /// Recompute every asset from the stored observations and decisions, and
@@ -113,7 +114,7 @@ pub async fn recompute(store: &dyn Store) -> Result<Summary, AssetsError> {
     let _turn = RUNNING.lock().await;
     for _ in 0..5 {
         let start = std::time::Instant::now();
-        let run = resolve_now(store, None, Utc::now()).await?;
+        let run = resolve_now(store, Utc::now()).await?;
         let r = &run.resolution;
         let mut summary = Summary {
             observations: run.observations,
@@ -131,6 +132,7 @@ pub async fn recompute(store: &dyn Store) -> Result<Summary, AssetsError> {
                 })
                 .count(),
             millis: 0,
+            resolve_millis: run.resolve_millis,
         };
         if store
             .save_resolution(run.resolution, run.generation)
@@ -151,7 +153,7 @@ where
     F: FnOnce(&Resolution, &str, DateTime<Utc>) -> Result<Decision, DecisionError>,
 {
     let now = Utc::now();
-    let run = resolve_now(store, None, now).await?;
+    let run = resolve_now(store, now).await?;
     let decision = make(&run.resolution, &crate::secrets::new_decision_id(), now)?;
     store.add_decision(decision.clone()).await?;
     let summary = recompute(store).await?;
@@ -167,6 +169,7 @@ pub async fn recompute_logged(store: &dyn Store) {
             events = s.events,
             new_unknown_devices = s.new_unknown_devices,
             millis = s.millis,
+            resolve_millis = s.resolve_millis,
             "assets recomputed"
         ),
         Err(e) => tracing::warn!("assets could not be recomputed: {e}"),

@@ -51,15 +51,23 @@ pub enum AssetsCmd {
         observation: String,
     },
     /// Declare two assets one thing; the first keeps its id.
-    Merge { into: String, from: String },
+    Merge {
+        /// The asset that stays.
+        into: String,
+        /// The asset merged into it (its id is retired).
+        from: String,
+    },
     /// Set a field (category, name, vendor, model, serial, os, department,
     /// owner, criticality, location, notes); a person's value wins.
     Set {
+        /// The asset id (a-…).
         id: String,
+        /// The field's name.
         field: String,
         /// The value; leave out with --clear to take a person's value away.
         #[arg(required_unless_present = "clear")]
         value: Option<String>,
+        /// Take the person's value away (the observed one shows again).
         #[arg(long, conflicts_with = "value")]
         clear: bool,
     },

@@ -202,11 +202,13 @@ async fn recompute_time_for_3000_observations() {
     let t = std::time::Instant::now();
     let second = recompute(&store).await.unwrap();
     eprintln!(
-        "recompute of {} observations: first {:?} ({} events), second {:?}",
+        "recompute of {} observations: first {:?} ({} events, resolve {} ms), second {:?} (resolve {} ms)",
         first.observations,
         first_time,
         first.events,
-        t.elapsed()
+        first.resolve_millis,
+        t.elapsed(),
+        second.resolve_millis
     );
     assert_eq!(
         (first.assets, second.assets, second.events),
