@@ -160,6 +160,8 @@ fn agents_become_assets_and_a_persons_corrections_stick() {
     assert_eq!(merged["agent_ids"].as_array().unwrap().len(), 2);
     let text = ok(c.admin(&["assets", "explain", &lid]));
     assert!(text.contains("by a person (decision d-"), "{text}");
+    let e = err(c.admin(&["assets", "show", &vid]));
+    assert!(e.contains(&format!("was merged into {lid}")), "{e}");
     // It survives new reports and recomputation.
     for a in &agents {
         ok(a.run_once());

@@ -83,6 +83,30 @@ fn no_asset(id: &str) -> anyhow::Error {
     anyhow::anyhow!("no asset {id:?} (see `census-collector assets list`)")
 }
 
+/// A stored asset, or an error naming the id (and where a retired id went).
+async fn stored(
+    store: &dyn Store,
+    id: &str,
+) -> Result<(Asset, Option<census_shared::asset::MergeExplanation>)> {
+    if let Some(found) = store.asset(AssetId(id.into())).await? {
+        return Ok(found);
+    }
+    let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    let into = store
+        .events_since(epoch)
+        .await?
+        .into_iter()
+        .rev()
+        .find_map(|e| match e.kind {
+            EventKind::Absorbed { into } if e.asset.0 == id => Some(into),
+            _ => None,
+        });
+    match into {
+        Some(into) => bail!("asset {id:?} was merged into {into} (see `assets show {into}`)"),
+        None => Err(no_asset(id)),
+    }
+}
+
 /// The engine's refusals, with a hint where one helps.
 fn said(e: AssetsError) -> anyhow::Error {
     match e {
@@ -144,10 +168,7 @@ async fn run_with(store: &dyn Store, cmd: AssetsCmd) -> Result<()> {
             }
         }
         AssetsCmd::Show { id, json } => {
-            let (asset, _) = store
-                .asset(AssetId(id.clone()))
-                .await?
-                .ok_or_else(|| no_asset(&id))?;
+            let (asset, _) = stored(store, &id).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&asset)?);
             } else {
@@ -155,10 +176,7 @@ async fn run_with(store: &dyn Store, cmd: AssetsCmd) -> Result<()> {
             }
         }
         AssetsCmd::Explain { id, json } => {
-            let (asset, explanation) = store
-                .asset(AssetId(id.clone()))
-                .await?
-                .ok_or_else(|| no_asset(&id))?;
+            let (asset, explanation) = stored(store, &id).await?;
             let e = explanation.with_context(|| format!("no explanation stored for {id}"))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&e)?);
