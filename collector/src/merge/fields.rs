@@ -46,6 +46,21 @@ fn best<T>(cands: Vec<Cand<T>>) -> Option<Field<T>> {
         .map(|(value, provenance, _)| Field { value, provenance })
 }
 
+/// Serials: a person's entry wins; otherwise a real serial from any source
+/// beats a placeholder from a higher one ("To be filled by O.E.M." from
+/// the agent must not hide the serial SNMP read off the same box).
+fn best_serial(cands: Vec<Cand<String>>) -> Option<Field<String>> {
+    cands
+        .into_iter()
+        .max_by(|a, b| {
+            let person = |c: &Cand<String>| c.1.source == SourceKind::Person;
+            (person(a), a.2)
+                .cmp(&(person(b), b.2))
+                .then_with(|| rank(a).cmp(&rank(b)))
+        })
+        .map(|(value, provenance, _)| Field { value, provenance })
+}
+
 /// Each value once, with its best provenance, sorted by value.
 fn each<T: Ord>(cands: Vec<Cand<T>>) -> Vec<Field<T>> {
     let mut by: BTreeMap<T, (Provenance, u8)> = BTreeMap::new();
@@ -271,7 +286,7 @@ pub fn build(
         name: best(std::mem::take(&mut c.name)),
         vendor: best(std::mem::take(&mut c.vendor)),
         model: best(std::mem::take(&mut c.model)),
-        serial: best(std::mem::take(&mut c.serial)),
+        serial: best_serial(std::mem::take(&mut c.serial)),
         uuid: best(std::mem::take(&mut c.uuid)),
         os: best(std::mem::take(&mut c.os)),
         unknown: agent_ids.is_empty(),

@@ -102,3 +102,24 @@ fn a_virtual_mac_vendor_is_not_the_device_vendor() {
         .obs("scan:1", 1)]);
     assert!(res.assets[0].vendor.is_none());
 }
+
+#[test]
+fn a_real_serial_from_snmp_beats_an_agent_placeholder() {
+    let m = "3c:7c:3f:12:34:57";
+    let seen = Seen::new("192.168.1.21", m, t(0)).snmp(
+        DeviceType::Workstation,
+        "Dell",
+        "OptiPlex 7090",
+        "7XK2Q1J",
+        &[m],
+    );
+    let mut pc = Pc::new("PC-BOB", t(0)).eth(m, "192.168.1.21");
+    pc.report.hardware.serial = Some("To be filled by O.E.M.".into());
+    let res = run(&[pc.obs("report:1", "ag-bob"), seen.obs("scan:1", 1)]);
+    assert_eq!(res.assets.len(), 1, "joined by MAC");
+    let s = res.assets[0].serial.as_ref().unwrap();
+    assert_eq!(
+        (s.value.as_str(), s.provenance.source),
+        ("7XK2Q1J", SourceKind::Snmp)
+    );
+}
