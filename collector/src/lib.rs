@@ -11,6 +11,7 @@ pub mod assets_text;
 pub mod config;
 pub mod ingest;
 pub mod merge;
+pub mod plan;
 pub mod scan;
 pub mod scan_cli;
 pub mod secrets;

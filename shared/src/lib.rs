@@ -16,6 +16,7 @@ pub mod identity;
 pub mod observation;
 pub mod pin;
 pub mod report;
+pub mod site;
 pub mod text;
 
 pub use identity::mac::{MacAddr, MacFlags};
