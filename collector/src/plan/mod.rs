@@ -1,4 +1,75 @@
-//! The recovery plan's inventory: the site facts people write
-//! ([`site`], `site.toml`) joined with the merged assets.
+//! The recovery plan's inventory: the site facts people write ([`site`],
+//! `site.toml`) joined with the merged assets and their observations into a
+//! [`Plan`] ([`build`]), laid out once in Dutch or English ([`layout`],
+//! texts from [`messages`]) and rendered as Markdown, HTML, CSV or JSON.
+//!
+//! Pure apart from [`site::load`]: loading assets from the store and
+//! writing files is the CLI's (`plan_cli.rs`). DOCX and XLSX are not built
+//! yet.
 
+pub mod build;
+pub mod csv;
+mod devices;
+mod findings;
+pub mod html;
+pub mod layout;
+pub mod markdown;
+pub mod messages;
+pub mod model;
+mod recovery;
 pub mod site;
+mod software;
+mod words;
+
+pub use build::{Inputs, build, default_communities};
+pub use messages::Lang;
+pub use model::Plan;
+
+use std::str::FromStr;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Md,
+    Html,
+    Csv,
+    Json,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s {
+            "md" => Ok(Format::Md),
+            "html" => Ok(Format::Html),
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            "docx" | "xlsx" => Err(format!(
+                "--format {s} is not built yet; use md, html, csv or json"
+            )),
+            _ => Err(format!("{s:?} is not a format (md, html, csv or json)")),
+        }
+    }
+}
+
+/// A rendered plan: one document, or files (CSV) to write into a directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rendered {
+    Document(String),
+    Files(Vec<(String, String)>),
+}
+
+/// Render a plan.
+pub fn render(plan: &Plan, format: Format, lang: Lang) -> Rendered {
+    match format {
+        Format::Json => {
+            Rendered::Document(serde_json::to_string_pretty(plan).expect("plans serialise") + "\n")
+        }
+        Format::Md => Rendered::Document(markdown::render(&layout::layout(plan, lang))),
+        Format::Html => Rendered::Document(html::render(&layout::layout(plan, lang))),
+        Format::Csv => Rendered::Files(csv::render(&layout::layout(plan, lang))),
+    }
+}
+
+#[cfg(test)]
+mod tests;
