@@ -12,6 +12,7 @@ pub mod config;
 pub mod ingest;
 pub mod merge;
 pub mod plan;
+pub mod plan_cli;
 pub mod scan;
 pub mod scan_cli;
 pub mod secrets;

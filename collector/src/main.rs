@@ -61,6 +61,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The recovery plan's inventory: assets and site facts, in md, html, csv or json.
+    Plan(census_collector::plan_cli::PlanArgs),
     /// Inventory the collector's own host (in-process) and print it as JSON.
     SelfInventory {
         /// Indent the JSON.
@@ -156,6 +158,11 @@ fn main() -> Result<()> {
         Command::Assets(cmd) => rt.block_on(census_collector::assets_cli::run(
             Config::load(&overrides)?,
             cmd,
+        )),
+        Command::Plan(args) => rt.block_on(census_collector::plan_cli::run(
+            Config::load(&overrides)?,
+            cli.config.clone(),
+            args,
         )),
         Command::Changes { since, json } => rt.block_on(census_collector::assets_cli::changes(
             Config::load(&overrides)?,

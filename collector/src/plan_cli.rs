@@ -1,0 +1,106 @@
+//! `census-collector plan`: the shell over [`crate::plan`]. Loads the
+//! current assets and their observations from the store, the site file
+//! (`--site`, else `site.toml` next to the configuration file, else in the
+//! data directory; without one the plan says what is missing), builds the
+//! plan and writes it to `--out` or stdout (CSV: a directory of files).
+//! DOCX and XLSX are refused as not built yet.
+
+use crate::assets;
+use crate::config::{Config, DEFAULT_CONFIG};
+use crate::plan::{self, Format, Inputs, Lang, Rendered};
+use crate::store::Store;
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+
+/// `plan` arguments.
+#[derive(clap::Args, Debug)]
+pub struct PlanArgs {
+    /// md, html, csv or json (docx and xlsx are not built yet).
+    #[arg(long, default_value = "md")]
+    pub format: String,
+    /// nl or en.
+    #[arg(long, default_value = "nl")]
+    pub lang: String,
+    /// Output file (a directory for csv) [default: stdout].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Site facts [default: site.toml next to the config, else in the data dir].
+    #[arg(long)]
+    pub site: Option<PathBuf>,
+}
+
+/// Where the site file is looked for when `--site` is not given.
+pub fn default_site(config_file: Option<&Path>, data_dir: &Path) -> PathBuf {
+    let config = config_file
+        .map(Path::to_path_buf)
+        .or_else(|| Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.exists()));
+    match config.as_ref().and_then(|c| c.parent()) {
+        Some(dir) => dir.join("site.toml"),
+        None => data_dir.join("site.toml"),
+    }
+}
+
+/// Run `plan`; `config_file` is the `--config` given, if any.
+pub async fn run(cfg: Config, config_file: Option<PathBuf>, args: PlanArgs) -> Result<()> {
+    let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
+    let lang: Lang = args.lang.parse().map_err(anyhow::Error::msg)?;
+    if format == Format::Csv && args.out.is_none() {
+        bail!("--format csv writes one file per section: give --out DIRECTORY");
+    }
+    let site = match &args.site {
+        Some(file) => Some(plan::site::load(file)?),
+        None => {
+            let file = default_site(config_file.as_deref(), &cfg.data_dir);
+            if file.exists() {
+                Some(plan::site::load(&file)?)
+            } else {
+                eprintln!(
+                    "no site file at {} (see deploy/examples/site.toml); the plan lists what it would hold under \"To complete\"",
+                    file.display()
+                );
+                None
+            }
+        }
+    };
+    let store = crate::serve::open_store(&cfg).await?;
+    let loaded = load(store.as_ref()).await;
+    store.close().await;
+    let (assets, observations) = loaded?;
+    let now = chrono::Utc::now();
+    let p = plan::build(&Inputs {
+        assets: &assets,
+        observations: &observations,
+        site: site.as_ref(),
+        default_communities: plan::default_communities(&cfg.snmp_communities),
+        now,
+    });
+    match (plan::render(&p, format, lang), &args.out) {
+        (Rendered::Document(text), None) => print!("{text}"),
+        (Rendered::Document(text), Some(out)) => {
+            std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?
+        }
+        (Rendered::Files(files), Some(dir)) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            for (name, text) in files {
+                let path = dir.join(name);
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+        }
+        (Rendered::Files(_), None) => unreachable!("csv without --out is refused above"),
+    }
+    Ok(())
+}
+
+async fn load(
+    store: &dyn Store,
+) -> Result<(
+    Vec<census_shared::asset::Asset>,
+    Vec<crate::merge::Observation>,
+)> {
+    let since = chrono::Utc::now() - assets::scan_history();
+    let observations = store.asset_observations(since).await?;
+    let resolution = assets::current(store).await?;
+    Ok((resolution.assets, observations))
+}
