@@ -9,6 +9,8 @@ pub mod assets;
 pub mod assets_cli;
 pub mod assets_text;
 pub mod config;
+pub mod export;
+pub mod export_cli;
 pub mod ingest;
 pub mod merge;
 pub mod plan;

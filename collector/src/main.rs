@@ -63,6 +63,10 @@ enum Command {
     },
     /// The recovery plan's inventory: assets and site facts, in md, html, csv or json.
     Plan(census_collector::plan_cli::PlanArgs),
+    /// Write an age-encrypted offline copy: the plan in every format, the database, the TLS identity.
+    Export(census_collector::export_cli::ExportArgs),
+    /// Restore a collector's data directory from an `export` archive.
+    Import(census_collector::export_cli::ImportArgs),
     /// Inventory the collector's own host (in-process) and print it as JSON.
     SelfInventory {
         /// Indent the JSON.
@@ -160,6 +164,16 @@ fn main() -> Result<()> {
             cmd,
         )),
         Command::Plan(args) => rt.block_on(census_collector::plan_cli::run(
+            Config::load(&overrides)?,
+            cli.config.clone(),
+            args,
+        )),
+        Command::Export(args) => rt.block_on(census_collector::export_cli::export(
+            Config::load(&overrides)?,
+            cli.config.clone(),
+            args,
+        )),
+        Command::Import(args) => rt.block_on(census_collector::export_cli::import(
             Config::load(&overrides)?,
             cli.config.clone(),
             args,

@@ -1,0 +1,264 @@
+//! `census-collector export` and `import`: the shell over [`crate::export`].
+//!
+//! `export` stages, in a private temporary directory, the plan in every
+//! format [`crate::plan`] builds (through `plan_cli::run`, so it is the same
+//! plan `plan` writes), a `VACUUM INTO` copy of the database, the TLS key
+//! and certificate and the site file, then writes them as one age-encrypted
+//! tar. `import` decrypts one, verifies it and restores the data directory.
+//! Passphrases come from `CENSUS_EXPORT_PASSPHRASE` or the terminal (echo
+//! off), never from a flag.
+
+use crate::config::Config;
+use crate::export::{self, Key, Recipients};
+use crate::plan::Format;
+use crate::plan_cli::{self, PlanArgs};
+use age::secrecy::{ExposeSecret, SecretString};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+
+/// The environment variable a passphrase is read from before asking.
+pub const PASSPHRASE_ENV: &str = "CENSUS_EXPORT_PASSPHRASE";
+
+/// Every format name the plan might offer; those it accepts are exported.
+const PLAN_FORMATS: [&str; 6] = ["md", "html", "json", "csv", "xlsx", "docx"];
+
+/// `export` arguments.
+#[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("to").required(true).args(["recipients", "passphrase"])))]
+pub struct ExportArgs {
+    /// The encrypted archive to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// An age public key (age1…) to encrypt to; repeat for several.
+    #[arg(long = "recipient", value_name = "AGE_PUBLIC_KEY")]
+    pub recipients: Vec<String>,
+    /// Encrypt with a passphrase (from CENSUS_EXPORT_PASSPHRASE, else asked on the terminal).
+    #[arg(long)]
+    pub passphrase: bool,
+    /// ASCII-armored output (PEM-like text) instead of binary.
+    #[arg(long)]
+    pub armor: bool,
+    /// The plan's language: nl or en.
+    #[arg(long, default_value = "nl")]
+    pub lang: String,
+    /// Site facts [default: site.toml next to the config, else in the data dir].
+    #[arg(long)]
+    pub site: Option<PathBuf>,
+}
+
+/// `import` arguments.
+#[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("key").required(true).args(["identity", "passphrase"])))]
+pub struct ImportArgs {
+    /// The encrypted archive `export` wrote.
+    pub file: PathBuf,
+    /// An age identity file (AGE-SECRET-KEY-…, as age-keygen writes it).
+    #[arg(long, value_name = "KEYFILE")]
+    pub identity: Option<PathBuf>,
+    /// The archive was encrypted with a passphrase (CENSUS_EXPORT_PASSPHRASE, else asked).
+    #[arg(long)]
+    pub passphrase: bool,
+    /// Replace an existing database (and TLS identity and site file).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Run `export`.
+pub async fn export(cfg: Config, config_file: Option<PathBuf>, args: ExportArgs) -> Result<()> {
+    let db = cfg.database_path();
+    if !db.is_file() {
+        bail!(
+            "no database at {}: nothing to export (check --config / --data-dir)",
+            db.display()
+        );
+    }
+    let to = if args.passphrase {
+        Recipients::Passphrase(passphrase(true)?)
+    } else {
+        Recipients::Keys(args.recipients.clone())
+    };
+    // Check the keys before the work.
+    if let Recipients::Keys(keys) = &to {
+        for k in keys {
+            if k.trim().parse::<age::x25519::Recipient>().is_err() {
+                bail!("--recipient {k:?} is not an age public key (age1…, from age-keygen -y)");
+            }
+        }
+    }
+    let staging = tempfile::Builder::new()
+        .prefix("census-export-")
+        .tempdir()
+        .context("cannot create a private temporary directory")?;
+    let root = staging.path();
+    export::create_private_dir(&root.join("plan"))?;
+    export::create_private_dir(&root.join("data"))?;
+
+    let site = args
+        .site
+        .clone()
+        .or_else(|| {
+            Some(plan_cli::default_site(
+                config_file.as_deref(),
+                &cfg.data_dir,
+            ))
+        })
+        .filter(|s| s.is_file());
+    for name in PLAN_FORMATS {
+        let Ok(format) = name.parse::<Format>() else {
+            continue;
+        };
+        let out = if format == Format::Csv {
+            root.join("plan/csv")
+        } else {
+            root.join(format!("plan/plan.{name}"))
+        };
+        plan_cli::run(
+            cfg.clone(),
+            config_file.clone(),
+            PlanArgs {
+                format: name.to_string(),
+                lang: args.lang.clone(),
+                out: Some(out),
+                site: site.clone(),
+            },
+        )
+        .await
+        .with_context(|| format!("writing the plan as {name}"))?;
+    }
+
+    export::snapshot_database(&db, &root.join("data/census.db")).await?;
+    let tls = cfg.data_dir.join("tls");
+    for name in ["cert.pem", "key.pem"] {
+        let from = tls.join(name);
+        if from.is_file() {
+            export::create_private_dir(&root.join("data/tls"))?;
+            std::fs::copy(&from, root.join("data/tls").join(name))
+                .with_context(|| format!("cannot read {}", from.display()))?;
+        }
+    }
+    if let Some(site) = &site {
+        std::fs::copy(site, root.join("data/site.toml"))
+            .with_context(|| format!("cannot read {}", site.display()))?;
+    }
+    let manifest = export::manifest_of(root, chrono::Utc::now())?;
+    export::write_archive(root, &manifest, &to, args.armor, &args.out)?;
+    eprintln!(
+        "wrote {} ({} files, encrypted {}); decrypt with `age -d {} {} | tar x`",
+        args.out.display(),
+        manifest.files.len() + 1,
+        match &to {
+            Recipients::Keys(k) => format!("to {} age key(s)", k.len()),
+            Recipients::Passphrase(_) => "with a passphrase".into(),
+        },
+        match &to {
+            Recipients::Keys(_) => "-i KEYFILE",
+            Recipients::Passphrase(_) => "",
+        },
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// Run `import`.
+pub async fn import(cfg: Config, config_file: Option<PathBuf>, args: ImportArgs) -> Result<()> {
+    let db = cfg.database_path();
+    let refuse = |what: &Path| -> Result<()> {
+        bail!(
+            "{} already exists and is not empty: refusing to overwrite it (stop the collector; --force replaces it)",
+            what.display()
+        )
+    };
+    if export::database_in_use(&db) && !args.force {
+        refuse(&db)?;
+    }
+    let site = plan_cli::default_site(config_file.as_deref(), &cfg.data_dir);
+    let key = match &args.identity {
+        Some(file) => Key::IdentityFile(file.clone()),
+        None => Key::Passphrase(passphrase(false)?),
+    };
+    cfg.ensure_data_dir()?;
+    let staging = tempfile::Builder::new()
+        .prefix(".census-import-")
+        .tempdir_in(&cfg.data_dir)
+        .context("cannot create a private directory in the data directory")?;
+    let manifest = export::read_archive(&args.file, &key, staging.path())?;
+    if staging.path().join("data/site.toml").is_file()
+        && site.is_file()
+        && !args.force
+        && std::fs::read(&site)? != std::fs::read(staging.path().join("data/site.toml"))?
+    {
+        refuse(&site)?;
+    }
+    let restored = export::restore(staging.path(), &cfg.data_dir, &db, &site)?;
+    eprintln!(
+        "restored from {} (written {} by Census {}, {} files verified):",
+        args.file.display(),
+        manifest.created_at.format("%Y-%m-%d %H:%M UTC"),
+        manifest.census_version,
+        manifest.files.len()
+    );
+    for f in restored.files {
+        eprintln!("  {}", f.display());
+    }
+    Ok(())
+}
+
+/// A passphrase: `CENSUS_EXPORT_PASSPHRASE`, else asked on the terminal
+/// with echo off (twice when `confirm`).
+fn passphrase(confirm: bool) -> Result<SecretString> {
+    if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
+        if p.is_empty() {
+            bail!("{PASSPHRASE_ENV} is empty");
+        }
+        return Ok(SecretString::from(p));
+    }
+    let p = ask("passphrase: ")?;
+    if p.expose_secret().is_empty() {
+        bail!("an empty passphrase is refused");
+    }
+    if confirm && ask("passphrase again: ")?.expose_secret() != p.expose_secret() {
+        bail!("the passphrases differ");
+    }
+    Ok(p)
+}
+
+/// Read a line from the controlling terminal without echo.
+#[cfg(unix)]
+fn ask(prompt: &str) -> Result<SecretString> {
+    use std::io::{BufRead, Write};
+    use std::os::fd::AsRawFd;
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .with_context(|| format!("no terminal to ask for the passphrase: set {PASSPHRASE_ENV}"))?;
+    let fd = tty.as_raw_fd();
+    // SAFETY: termios calls on a file descriptor we own, with a zeroed
+    // struct that tcgetattr fills before it is read.
+    let saved = unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(fd, &mut t) != 0 {
+            bail!("cannot read the terminal settings: set {PASSPHRASE_ENV}");
+        }
+        let saved = t;
+        t.c_lflag &= !libc::ECHO;
+        t.c_lflag |= libc::ECHONL;
+        libc::tcsetattr(fd, libc::TCSANOW, &t);
+        saved
+    };
+    let mut w = &tty;
+    let _ = w.write_all(prompt.as_bytes());
+    let _ = w.flush();
+    let mut line = String::new();
+    let read = std::io::BufReader::new(&tty).read_line(&mut line);
+    // SAFETY: restores the settings read above on the same descriptor.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+    read.context("reading the passphrase")?;
+    let line = line.trim_end_matches(['\n', '\r']).to_string();
+    Ok(SecretString::from(line))
+}
+
+#[cfg(not(unix))]
+fn ask(_prompt: &str) -> Result<SecretString> {
+    bail!("set {PASSPHRASE_ENV} to give the passphrase")
+}
