@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 # dnsmasq-base (the lab's DNS server), snmpd (the lab's SNMP agent), samba
 # (nmbd, the lab's NetBIOS responder, and nmblookup to wait for it), snmpsim
 # (serves the recorded SNMP devices in tests/fixtures/snmp),
-# procps/coreutils (nproc, df).
-pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim)
+# procps/coreutils (nproc, df), age (age and age-keygen: the export is
+# decrypted without Census).
+pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim age)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
