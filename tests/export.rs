@@ -185,6 +185,17 @@ fn export_decrypts_with_age_and_imports_into_a_fresh_collector() {
             .any(|p| p.starts_with("plan/csv/") && p.ends_with(".csv")),
         "{paths:?}"
     );
+    // Formats built after md/html/csv/json are exported as soon as `plan`
+    // writes them.
+    for format in ["xlsx", "docx"] {
+        let probe = dir.path().join(format!("probe.{format}"));
+        let built = c
+            .admin(&["plan", "--format", format, "--out", probe.to_str().unwrap()])
+            .status
+            .success();
+        let name = format!("plan/plan.{format}");
+        assert_eq!(paths.contains(name.as_str()), built, "{name}");
+    }
     for f in files {
         let path = out.join(f["path"].as_str().unwrap());
         assert_eq!(sha256(&path), f["sha256"], "{}", path.display());
