@@ -20,6 +20,7 @@ mod recovery;
 pub mod site;
 mod software;
 mod words;
+pub mod xlsx;
 
 pub use build::{Inputs, build, default_communities};
 pub use messages::Lang;
