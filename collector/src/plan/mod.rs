@@ -45,9 +45,12 @@ impl FromStr for Format {
             "html" => Ok(Format::Html),
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
-            "docx" | "xlsx" => Err(format!(
-                "--format {s} is not built yet; use md, html, csv or json"
+            "docx" => Err(format!(
+                "--format {s} is not built yet; use md, html, csv, xlsx or json"
             )),
+            // XLSX is a binary workbook, written by `plan::xlsx` to a file,
+            // not a text rendering.
+            "xlsx" => Err("xlsx is a workbook file, not text: use plan::xlsx (the plan command writes it with --out FILE)".into()),
             _ => Err(format!("{s:?} is not a format (md, html, csv or json)")),
         }
     }
