@@ -9,24 +9,9 @@
 //! a DHCP address change gives no new asset and one change event. The lab
 //! needs root and is torn down on drop.
 
-use census_tests::{Agent, Collector, fixture, free_port};
+use census_tests::{Agent, Collector, err, fixture, free_port, ok};
 use serde_json::Value;
-use std::process::Output;
 use std::time::{Duration, Instant};
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn err(out: Output) -> String {
-    assert!(!out.status.success(), "expected a refusal");
-    String::from_utf8(out.stderr).unwrap()
-}
 
 fn list(c: &Collector) -> Vec<Value> {
     serde_json::from_str(&ok(c.admin(&["assets", "list", "--json"]))).unwrap()

@@ -6,30 +6,12 @@
 //! trip; wrong keys, wrong passphrases, an existing database and altered
 //! archives are refused.
 
-use census_tests::{Agent, Collector, bin, fixture, free_port, workspace};
+use census_tests::{Agent, Collector, bin, err, fixture, free_port, ok, workspace};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn err(out: Output) -> String {
-    assert!(
-        !out.status.success(),
-        "expected a refusal: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stderr).unwrap()
-}
 
 fn run(cmd: &str, args: &[&str]) -> Output {
     Command::new(cmd)

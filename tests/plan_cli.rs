@@ -4,25 +4,10 @@
 //! config or takes `--site`, writes md/html/csv, and refuses bad formats,
 //! languages and site files naming what is wrong.
 
-use census_tests::{Agent, Collector, fixture, free_port, workspace};
+use census_tests::{Agent, Collector, err, fixture, free_port, ok, workspace};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::process::Output;
 use std::time::{Duration, Instant};
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn err(out: Output) -> String {
-    assert!(!out.status.success(), "expected a refusal");
-    String::from_utf8(out.stderr).unwrap()
-}
 
 fn device_ids(plan: &Value, kind: &str) -> BTreeSet<String> {
     plan["devices"]
