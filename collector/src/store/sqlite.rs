@@ -15,6 +15,8 @@ use std::time::Duration;
 
 #[path = "sqlite_assets.rs"]
 mod assets;
+#[path = "sqlite_scans.rs"]
+mod scans;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -412,34 +414,7 @@ impl Store for SqliteStore {
     }
 
     fn save_scan(&self, scan: NewScan) -> StoreFuture<'_, i64> {
-        Box::pin(async move {
-            self.write(move |c| {
-                Box::pin(async move {
-                    let id = sqlx::query(
-                        "INSERT INTO scans (started_at, finished_at, targets, hosts_found) VALUES (?, ?, ?, ?)",
-                    )
-                    .bind(ts(scan.started_at))
-                    .bind(ts(scan.finished_at))
-                    .bind(&scan.targets)
-                    .bind(scan.observations.len() as i64)
-                    .execute(&mut *c)
-                    .await?
-                    .last_insert_rowid();
-                    for o in &scan.observations {
-                        let json = serde_json::to_string(o).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                        sqlx::query("INSERT INTO scan_observations (scan_id, ip, mac, observation) VALUES (?, ?, ?, ?)")
-                            .bind(id)
-                            .bind(o.ip.to_string())
-                            .bind(o.mac.map(|m| m.to_string()))
-                            .bind(json)
-                            .execute(&mut *c)
-                            .await?;
-                    }
-                    Ok(id)
-                })
-            })
-            .await
-        })
+        Box::pin(self.insert_scan(scan))
     }
 
     fn self_agent(&self, hostname: String) -> StoreFuture<'_, String> {
@@ -471,24 +446,11 @@ impl Store for SqliteStore {
     }
 
     fn snmp_credential(&self, device: String) -> StoreFuture<'_, Option<String>> {
-        Box::pin(async move {
-            Ok(
-                sqlx::query_scalar("SELECT credential_id FROM snmp_credentials WHERE device = ?")
-                    .bind(device)
-                    .fetch_optional(&self.pool)
-                    .await?,
-            )
-        })
+        Box::pin(self.find_snmp_credential(device))
     }
 
     fn all_snmp_credentials(&self) -> StoreFuture<'_, Vec<(String, String)>> {
-        Box::pin(async move {
-            Ok(
-                sqlx::query_as("SELECT device, credential_id FROM snmp_credentials")
-                    .fetch_all(&self.pool)
-                    .await?,
-            )
-        })
+        Box::pin(self.list_snmp_credentials())
     }
 
     fn remember_snmp_credential(
@@ -496,22 +458,6 @@ impl Store for SqliteStore {
         device: String,
         credential_id: String,
     ) -> StoreFuture<'_, ()> {
-        Box::pin(async move {
-            self.write(move |c| {
-                Box::pin(async move {
-                    sqlx::query(
-                        "INSERT INTO snmp_credentials (device, credential_id, updated_at) VALUES (?, ?, ?) \
-                         ON CONFLICT(device) DO UPDATE SET credential_id = excluded.credential_id, updated_at = excluded.updated_at",
-                    )
-                    .bind(&device)
-                    .bind(&credential_id)
-                    .bind(ts(Utc::now()))
-                    .execute(&mut *c)
-                    .await?;
-                    Ok(())
-                })
-            })
-            .await
-        })
+        Box::pin(self.upsert_snmp_credential(device, credential_id))
     }
 }
