@@ -42,8 +42,9 @@ pub fn parse_ssh(line: &[u8]) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// Collapse whitespace, drop control characters, cap at 200 characters.
-fn clean(s: &str) -> String {
+/// Collapse whitespace, drop control characters, cap at 200 characters
+/// (banners and SIP headers alike).
+pub(crate) fn clean(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

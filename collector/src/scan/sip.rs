@@ -4,6 +4,8 @@
 //! parser reads at most [`MAX_READ`] bytes, never panics, and caps what it
 //! returns at 200 characters. It does not send anything itself.
 
+use super::banner::clean;
+
 /// The SIP port.
 pub const PORT: u16 = 5060;
 /// Most bytes of a reply looked at.
@@ -70,16 +72,6 @@ pub fn parse(buf: &[u8]) -> Option<SipReply> {
         agent: ua.or(server),
         allow,
     })
-}
-
-fn clean(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect()
 }
 
 #[cfg(test)]
