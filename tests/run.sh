@@ -11,8 +11,10 @@ cd "$(dirname "$0")/.."
 # (nmbd, the lab's NetBIOS responder, and nmblookup to wait for it), snmpsim
 # (serves the recorded SNMP devices in tests/fixtures/snmp),
 # procps/coreutils (nproc, df), age (age and age-keygen: the export is
-# decrypted without Census).
-pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim age)
+# decrypted without Census), python3-docx (an independent reader of the
+# DOCX plan, run as /usr/bin/python3), chromium and chromium-driver (the web
+# interface driven headless).
+pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim age python3-docx chromium chromium-driver)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
