@@ -76,4 +76,6 @@ pub fn render(plan: &Plan, format: Format, lang: Lang) -> Rendered {
 }
 
 #[cfg(test)]
+mod json_doc_tests;
+#[cfg(test)]
 mod tests;
