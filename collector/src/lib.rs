@@ -4,10 +4,12 @@
 //! them current; [`serve`] ties them into the daemon. The CLI in
 //! `main.rs` is a thin shell over these.
 
+pub mod admin_cli;
 pub mod api;
 pub mod assets;
 pub mod assets_cli;
 pub mod assets_text;
+pub mod auth;
 pub mod config;
 pub mod export;
 pub mod export_cli;
@@ -22,4 +24,5 @@ pub mod serve;
 pub mod snmp;
 pub mod snmp_cli;
 pub mod store;
+pub mod terminal;
 pub mod tls;

@@ -67,6 +67,9 @@ enum Command {
     Export(census_collector::export_cli::ExportArgs),
     /// Restore a collector's data directory from an `export` archive.
     Import(census_collector::export_cli::ImportArgs),
+    /// The web interface's administrator and the admin API tokens.
+    #[command(subcommand)]
+    Admin(census_collector::admin_cli::AdminCmd),
     /// Inventory the collector's own host (in-process) and print it as JSON.
     SelfInventory {
         /// Indent the JSON.
@@ -148,7 +151,9 @@ fn main() -> Result<()> {
             println!("{json}");
             Ok(())
         }
-        Command::Serve { .. } => rt.block_on(serve::serve(Config::load(&overrides)?)),
+        Command::Serve { .. } => {
+            rt.block_on(serve::serve(Config::load(&overrides)?, cli.config.clone()))
+        }
         Command::Token(cmd) => rt.block_on(token(Config::load(&overrides)?, cmd)),
         Command::Agents(cmd) => rt.block_on(agents(Config::load(&overrides)?, cmd)),
         Command::Scan(args) => rt.block_on(census_collector::scan_cli::run(
@@ -177,6 +182,10 @@ fn main() -> Result<()> {
             Config::load(&overrides)?,
             cli.config.clone(),
             args,
+        )),
+        Command::Admin(cmd) => rt.block_on(census_collector::admin_cli::run(
+            Config::load(&overrides)?,
+            cmd,
         )),
         Command::Changes { since, json } => rt.block_on(census_collector::assets_cli::changes(
             Config::load(&overrides)?,

@@ -26,6 +26,23 @@ pub fn new_agent_id() -> String {
     format!("agt_{}", random_hex(8))
 }
 
+/// A new admin API token: `cap_` and 64 hex digits.
+pub fn new_api_token() -> String {
+    format!("cap_{}", random_hex(32))
+}
+
+/// A new browser session id or anti-forgery token: 64 hex digits.
+pub fn new_session_secret() -> String {
+    random_hex(32)
+}
+
+/// Random bytes (password salts).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).expect("the OS random number generator failed");
+    b
+}
+
 /// A new id for a person's decision (`assets merge/split/set`): `d-` and
 /// 16 hex digits.
 pub fn new_decision_id() -> String {

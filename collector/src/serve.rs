@@ -86,7 +86,7 @@ pub async fn self_inventory(store: &dyn Store) -> Result<()> {
 }
 
 /// Run the daemon.
-pub async fn serve(cfg: Config) -> Result<()> {
+pub async fn serve(cfg: Config, config_file: Option<std::path::PathBuf>) -> Result<()> {
     let store = open_store(&cfg).await?;
     let (names, addrs) = tokio::task::spawn_blocking(host_identity).await?;
     let identity = crate::tls::load_or_create(&cfg.data_dir, &names, &addrs)?;
@@ -108,7 +108,9 @@ pub async fn serve(cfg: Config) -> Result<()> {
         .http_builder()
         .http1()
         .header_read_timeout(cfg.header_timeout);
-    let state = AppState::new(store.clone(), &cfg);
+    let site_file = crate::plan_cli::default_site(config_file.as_deref(), &cfg.data_dir);
+    let state = AppState::new(store.clone(), &cfg, site_file);
+    let runs = state.scans.clone();
     let app =
         api::router(state, cfg.request_timeout).into_make_service_with_connect_info::<SocketAddr>();
     let mut serving = tokio::spawn(async move { server.serve(app).await });
@@ -159,6 +161,7 @@ pub async fn serve(cfg: Config) -> Result<()> {
                 store,
                 job,
                 creds.clone(),
+                runs.clone(),
             ));
         }
     }

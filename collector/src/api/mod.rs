@@ -3,13 +3,21 @@
 //! group has its own file. Every refusal is a JSON [`ApiError`] that names
 //! the problem, and none of them changes anything.
 
+#[macro_use]
+mod endpoints;
+pub mod admin;
+pub mod assets;
+pub mod auth;
 mod enroll;
 mod limits;
+pub mod openapi;
+pub mod plan;
 mod reports;
 
 pub use limits::RateLimiter;
 
 use crate::config::Config;
+use crate::scan::runs::ScanRuns;
 use crate::store::Store;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
@@ -18,8 +26,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use census_shared::api::ApiError;
+use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
+
+/// Login attempts allowed per client address and minute (a burst of that
+/// many, then one every 60/N seconds).
+pub const LOGINS_PER_MINUTE: u32 = 5;
 use tower_http::timeout::TimeoutLayer;
 
 /// What every handler can reach.
@@ -30,12 +43,27 @@ pub struct AppState {
     pub report_limiter: Arc<RateLimiter>,
     pub enroll_limiter: Arc<RateLimiter>,
     pub in_flight: Arc<Semaphore>,
+    /// Login attempts per client address.
+    pub login_limiter: Arc<RateLimiter>,
+    pub cfg: Arc<Config>,
+    /// Where the site facts live (read for the plan, written by the site form).
+    pub site_file: PathBuf,
+    /// SNMP credentials for scans started by hand.
+    pub snmp: Vec<crate::snmp::Credential>,
+    /// Scans running now.
+    pub scans: ScanRuns,
 }
 
 impl AppState {
     /// State for a store and configuration.
-    pub fn new(store: Arc<dyn Store>, cfg: &Config) -> AppState {
+    pub fn new(store: Arc<dyn Store>, cfg: &Config, site_file: PathBuf) -> AppState {
         AppState {
+            login_limiter: Arc::new(RateLimiter::per_minute(LOGINS_PER_MINUTE)),
+            cfg: Arc::new(cfg.clone()),
+            site_file,
+            snmp: crate::snmp::credentials::credential_list(&cfg.snmp_communities, &cfg.snmp_v3)
+                .unwrap_or_default(),
+            scans: ScanRuns::default(),
             store,
             max_body_bytes: cfg.max_body_bytes,
             report_limiter: Arc::new(RateLimiter::per_minute(cfg.reports_per_minute)),
@@ -54,6 +82,8 @@ pub fn router(state: AppState, request_timeout: std::time::Duration) -> Router {
         )
         .route("/api/v1/enroll", post(enroll::enroll))
         .route("/api/v1/reports", post(reports::ingest))
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .merge(routes())
         .fallback(|| async { Failure::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -64,6 +94,76 @@ pub fn router(state: AppState, request_timeout: std::time::Duration) -> Router {
             request_timeout,
         ))
         .with_state(state)
+}
+
+endpoints! {
+    // method path => handler, summary; query parameters; request body; response.
+    GET "/api/v1/assets" => assets::list,
+        "List assets (one per real thing), sorted by category and name";
+        ["category", "department", "q", "seen_within"]; None; "Asset[]";
+    POST "/api/v1/assets/merge" => assets::merge,
+        "Declare two assets one thing (a person's decision; the first keeps its id)";
+        []; Some("{into, from}"); "Decision";
+    GET "/api/v1/assets/{id}" => assets::show,
+        "One asset with every field's provenance and its merge explanation";
+        []; None; "{asset, explanation}";
+    PATCH "/api/v1/assets/{id}" => assets::patch,
+        "Set fields a person owns (category, department, owner, criticality, notes, …); null clears";
+        []; Some("{field: value|null}"); "Decision";
+    POST "/api/v1/assets/{id}/split" => assets::split,
+        "Take an observation out of an asset";
+        []; Some("{observation}"); "Decision";
+    GET "/api/v1/observations" => assets::observations,
+        "What the merge reads: latest agent reports and scan observations";
+        ["since"]; None; "Observation[]";
+    GET "/api/v1/changes" => assets::changes,
+        "Change events: new assets, new unknown devices, changed fields, assets not seen";
+        ["since"]; None; "Event[]";
+    GET "/api/v1/agents" => admin::agents,
+        "Enrolled agents with last seen and version";
+        []; None; "Agent[]";
+    DELETE "/api/v1/agents/{id}" => admin::revoke_agent,
+        "Revoke an agent: its reports are refused from now on";
+        []; None; "";
+    GET "/api/v1/agents/{id}/report" => admin::agent_report,
+        "An agent's latest inventory (HostReport)";
+        []; None; "HostReport";
+    GET "/api/v1/tokens" => admin::tokens,
+        "Enrolment tokens (never their values)";
+        []; None; "EnrolmentToken[]";
+    POST "/api/v1/tokens" => admin::create_token,
+        "Create an enrolment token; the answer holds its value, the only time it is shown";
+        []; Some("{label?, uses?, expires?}"); "{token, info}";
+    DELETE "/api/v1/tokens/{id}" => admin::revoke_token,
+        "Revoke an enrolment token";
+        []; None; "";
+    GET "/api/v1/api-tokens" => admin::api_tokens,
+        "Admin API tokens (never their values)";
+        []; None; "ApiToken[]";
+    POST "/api/v1/api-tokens" => admin::create_api_token,
+        "Create an admin API token; the answer holds its value, the only time it is shown";
+        []; Some("{name, expires?}"); "{token, info}";
+    DELETE "/api/v1/api-tokens/{id}" => admin::revoke_api_token,
+        "Revoke an admin API token";
+        []; None; "";
+    GET "/api/v1/scans" => admin::scans,
+        "Configured scan jobs, scans running now with progress, saved scans";
+        []; None; "{jobs, running, saved}";
+    POST "/api/v1/scans" => admin::start_scan,
+        "Run a configured [[scan]] job now (nothing else can be scanned)";
+        []; Some("{job}"); "{started}";
+    GET "/api/v1/scans/{id}" => admin::scan,
+        "One saved scan with what it saw";
+        []; None; "{scan, observations}";
+    GET "/api/v1/site" => plan::site,
+        "The site facts (site.toml) as JSON";
+        []; None; "{file, facts}";
+    PUT "/api/v1/site" => plan::put_site,
+        "Replace the site facts; 422 with every problem by field, nothing written";
+        []; Some("SiteFacts"); "{file, facts}";
+    GET "/api/v1/plan" => plan::plan,
+        "The plan's inventory now, in md, html, json or xlsx, Dutch or English";
+        ["format", "lang"]; None; "Plan";
 }
 
 /// Refuse with 429 when too many requests are in progress.

@@ -20,6 +20,7 @@ pub mod neighbours;
 pub mod netbios;
 pub mod pace;
 pub mod ports;
+pub mod runs;
 pub mod schedule;
 pub mod services;
 pub mod sip;

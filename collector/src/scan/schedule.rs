@@ -116,6 +116,7 @@ pub async fn run_once(
     store: &dyn Store,
     job: &ScanJob,
     snmp: &[Credential],
+    progress: Arc<ScanProgress>,
 ) -> Result<(i64, usize), StoreError> {
     let remembered: HashMap<String, String> =
         store.all_snmp_credentials().await?.into_iter().collect();
@@ -132,7 +133,6 @@ pub async fn run_once(
         ..ScanOptions::default()
     };
     let started = chrono::Utc::now();
-    let progress = Arc::new(ScanProgress::default());
     let observations = scan(job.addresses.clone(), &opts, progress.clone()).await;
     for note in progress
         .notes
@@ -147,12 +147,19 @@ pub async fn run_once(
     Ok((id, found))
 }
 
-/// Run a job at start and then every `job.every`, until the task is dropped.
-pub async fn run_forever(store: Arc<dyn Store>, job: ScanJob, snmp: Vec<Credential>) {
+/// Run a job at start and then every `job.every`, until the task is dropped
+/// (a run is skipped while the same job, started by hand, is running).
+pub async fn run_forever(
+    store: Arc<dyn Store>,
+    job: ScanJob,
+    snmp: Vec<Credential>,
+    runs: super::runs::ScanRuns,
+) {
     loop {
         let t = std::time::Instant::now();
-        match run_once(store.as_ref(), &job, &snmp).await {
-            Ok((id, found)) => {
+        match runs.run(store.as_ref(), &job, &snmp).await {
+            Ok(None) => tracing::info!(job = %job.name, "still running: this run is skipped"),
+            Ok(Some((id, found))) => {
                 tracing::info!(
                     job = %job.name,
                     scan = id,
@@ -160,7 +167,6 @@ pub async fn run_forever(store: Arc<dyn Store>, job: ScanJob, snmp: Vec<Credenti
                     seconds = t.elapsed().as_secs_f64(),
                     "scheduled scan saved"
                 );
-                crate::assets::recompute_logged(store.as_ref()).await;
             }
             Err(e) => tracing::warn!(job = %job.name, "scheduled scan could not be saved: {e}"),
         }

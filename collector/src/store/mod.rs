@@ -8,8 +8,11 @@
 //! Assets (what the merge engine reads and writes) are the [`AssetStore`]
 //! half of the interface, a supertrait of [`Store`].
 
+pub mod admin;
 mod batch;
 pub mod sqlite;
+
+pub use admin::AdminStore;
 
 use crate::merge::{Decision, Observation, Previous, Resolution};
 use census_shared::asset::{Asset, AssetId, Event, MergeExplanation};
@@ -177,7 +180,7 @@ pub trait AssetStore: Send + Sync {
 }
 
 /// Everything the collector stores.
-pub trait Store: AssetStore + Send + Sync {
+pub trait Store: AssetStore + AdminStore + Send + Sync {
     /// Add an enrolment token.
     fn create_token(&self, token: NewToken) -> StoreFuture<'_, TokenInfo>;
     /// All tokens, newest first.

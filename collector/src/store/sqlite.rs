@@ -13,6 +13,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+#[path = "sqlite_admin.rs"]
+mod admin;
 #[path = "sqlite_assets.rs"]
 mod assets;
 #[path = "sqlite_scans.rs"]
