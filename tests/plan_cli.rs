@@ -112,7 +112,10 @@ fn cli_writes_a_plan_of_exactly_the_collectors_assets() {
 
     // Refusals.
     let e = err(c.admin(&["plan", "--format", "docx"]));
-    assert!(e.contains("docx is not built yet"), "{e}");
+    assert!(
+        e.contains("writes a Word document, not text: give --out FILE"),
+        "{e}"
+    );
     let e = err(c.admin(&["plan", "--format", "csv"]));
     assert!(e.contains("--out DIRECTORY"), "{e}");
     let e = err(c.admin(&["plan", "--lang", "de"]));

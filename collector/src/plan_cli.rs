@@ -3,7 +3,7 @@
 //! (`--site`, else `site.toml` next to the configuration file, else in the
 //! data directory; without one the plan says what is missing), builds the
 //! plan and writes it to `--out` or stdout (CSV: a directory of files;
-//! XLSX: a workbook file, never stdout). DOCX is refused as not built yet.
+//! XLSX and DOCX: a workbook or document file, never stdout).
 
 use crate::assets;
 use crate::config::{Config, DEFAULT_CONFIG};
@@ -15,13 +15,13 @@ use std::path::{Path, PathBuf};
 /// `plan` arguments.
 #[derive(clap::Args, Debug)]
 pub struct PlanArgs {
-    /// md, html, csv, xlsx or json (docx is not built yet).
+    /// md, html, csv, xlsx, docx or json.
     #[arg(long, default_value = "md")]
     pub format: String,
     /// nl or en.
     #[arg(long, default_value = "nl")]
     pub lang: String,
-    /// Output file (a directory for csv; required for csv and xlsx) [default: stdout].
+    /// Output file (a directory for csv; required for csv, xlsx and docx) [default: stdout].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Site facts [default: site.toml next to the config, else in the data dir].
@@ -42,20 +42,26 @@ pub fn default_site(config_file: Option<&Path>, data_dir: &Path) -> PathBuf {
 
 /// Run `plan`; `config_file` is the `--config` given, if any.
 pub async fn run(cfg: Config, config_file: Option<PathBuf>, args: PlanArgs) -> Result<()> {
-    // XLSX is rendered here, from the layout, rather than by `plan::render`
-    // (a binary file, not text).
-    let xlsx = args.format == "xlsx";
-    let format: Format = if xlsx {
-        Format::Json
-    } else {
-        args.format.parse().map_err(anyhow::Error::msg)?
+    // XLSX and DOCX are rendered here, from the layout, rather than by
+    // `plan::render` (binary files, not text).
+    let binary = match args.format.as_str() {
+        "xlsx" => Some("a workbook"),
+        "docx" => Some("a Word document"),
+        _ => None,
+    };
+    let format: Format = match binary {
+        Some(_) => Format::Json,
+        None => args.format.parse().map_err(anyhow::Error::msg)?,
     };
     let lang: Lang = args.lang.parse().map_err(anyhow::Error::msg)?;
     if format == Format::Csv && args.out.is_none() {
         bail!("--format csv writes one file per section: give --out DIRECTORY");
     }
-    if xlsx && args.out.is_none() {
-        bail!("--format xlsx writes a workbook, not text: give --out FILE");
+    if let (Some(what), None) = (binary, &args.out) {
+        bail!(
+            "--format {} writes {what}, not text: give --out FILE",
+            args.format
+        );
     }
     let site = match &args.site {
         Some(file) => Some(plan::site::load(file)?),
@@ -84,9 +90,13 @@ pub async fn run(cfg: Config, config_file: Option<PathBuf>, args: PlanArgs) -> R
         default_communities: plan::default_communities(&cfg.snmp_communities),
         now,
     });
-    if let (true, Some(out)) = (xlsx, &args.out) {
-        let bytes = plan::xlsx::render(&plan::layout::layout(&p, lang))
-            .context("cannot write the workbook")?;
+    if let (Some(what), Some(out)) = (binary, &args.out) {
+        let doc = plan::layout::layout(&p, lang);
+        let bytes = match args.format.as_str() {
+            "xlsx" => plan::xlsx::render(&doc).map_err(anyhow::Error::new),
+            _ => plan::docx::render(&doc).map_err(anyhow::Error::new),
+        }
+        .with_context(|| format!("cannot write {what}"))?;
         return std::fs::write(out, bytes)
             .with_context(|| format!("cannot write {}", out.display()));
     }

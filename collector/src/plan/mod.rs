@@ -1,15 +1,17 @@
 //! The recovery plan's inventory: the site facts people write ([`site`],
 //! `site.toml`) joined with the merged assets and their observations into a
 //! [`Plan`] ([`build`]), laid out once in Dutch or English ([`layout`],
-//! texts from [`messages`]) and rendered as Markdown, HTML, CSV or JSON.
+//! texts from [`messages`]) and rendered as Markdown, HTML, CSV or JSON
+//! ([`render`]), or as the bytes of an XLSX workbook ([`xlsx`]) or a DOCX
+//! document ([`docx`]).
 //!
 //! Pure apart from [`site::load`]: loading assets from the store and
-//! writing files is the CLI's (`plan_cli.rs`). DOCX and XLSX are not built
-//! yet.
+//! writing files is the CLI's (`plan_cli.rs`).
 
 pub mod build;
 pub mod csv;
 mod devices;
+pub mod docx;
 mod findings;
 pub mod html;
 pub mod layout;
@@ -45,12 +47,10 @@ impl FromStr for Format {
             "html" => Ok(Format::Html),
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
-            "docx" => Err(format!(
-                "--format {s} is not built yet; use md, html, csv, xlsx or json"
-            )),
-            // XLSX is a binary workbook, written by `plan::xlsx` to a file,
-            // not a text rendering.
+            // XLSX and DOCX are binary files, written by `plan::xlsx` and
+            // `plan::docx`, not text renderings.
             "xlsx" => Err("xlsx is a workbook file, not text: use plan::xlsx (the plan command writes it with --out FILE)".into()),
+            "docx" => Err("docx is a Word document file, not text: use plan::docx (the plan command writes it with --out FILE)".into()),
             _ => Err(format!("{s:?} is not a format (md, html, csv or json)")),
         }
     }
