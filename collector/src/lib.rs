@@ -26,3 +26,4 @@ pub mod snmp_cli;
 pub mod store;
 pub mod terminal;
 pub mod tls;
+pub mod web;

@@ -109,7 +109,8 @@ pub async fn serve(cfg: Config, config_file: Option<std::path::PathBuf>) -> Resu
         .http1()
         .header_read_timeout(cfg.header_timeout);
     let site_file = crate::plan_cli::default_site(config_file.as_deref(), &cfg.data_dir);
-    let state = AppState::new(store.clone(), &cfg, site_file);
+    let mut state = AppState::new(store.clone(), &cfg, site_file);
+    state.fingerprint = identity.fingerprint.clone();
     let runs = state.scans.clone();
     let app =
         api::router(state, cfg.request_timeout).into_make_service_with_connect_info::<SocketAddr>();

@@ -52,6 +52,8 @@ pub struct AppState {
     pub snmp: Vec<crate::snmp::Credential>,
     /// Scans running now.
     pub scans: ScanRuns,
+    /// The collector's key fingerprint (for the install command pages show).
+    pub fingerprint: String,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
             snmp: crate::snmp::credentials::credential_list(&cfg.snmp_communities, &cfg.snmp_v3)
                 .unwrap_or_default(),
             scans: ScanRuns::default(),
+            fingerprint: String::new(),
             store,
             max_body_bytes: cfg.max_body_bytes,
             report_limiter: Arc::new(RateLimiter::per_minute(cfg.reports_per_minute)),
@@ -84,6 +87,7 @@ pub fn router(state: AppState, request_timeout: std::time::Duration) -> Router {
         .route("/api/v1/reports", post(reports::ingest))
         .route("/api/v1/openapi.json", get(openapi::document))
         .merge(routes())
+        .merge(crate::web::router())
         .fallback(|| async { Failure::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -193,6 +197,11 @@ impl Failure {
             },
             retry_after: None,
         }
+    }
+
+    /// The message, for pages that show a refusal.
+    pub fn message(&self) -> &str {
+        &self.body.message
     }
 
     /// 401.
