@@ -1,8 +1,9 @@
 //! `census-collector plan` end to end: agents from fixture machines report
 //! to a collector on 127.0.0.1 and `plan` writes a plan whose device
 //! sections hold exactly their assets, finds the site file next to the
-//! config or takes `--site`, writes md/html/csv, and refuses bad formats,
-//! languages and site files naming what is wrong.
+//! config or takes `--site`, writes md/html/csv (a directory, or a zip of
+//! the same files), and refuses bad formats, languages and site files
+//! naming what is wrong.
 
 use census_tests::{Agent, Collector, err, fixture, free_port, ok, workspace};
 use serde_json::Value;
@@ -109,6 +110,30 @@ fn cli_writes_a_plan_of_exactly_the_collectors_assets() {
     ok(c.admin(&["plan", "--format", "csv", "--out", csv.to_str().unwrap()]));
     assert!(csv.join("03-servers.csv").exists());
     assert!(std::fs::read_dir(&csv).unwrap().count() > 20);
+    // --out FILE.zip: one zip of the same files, byte for byte.
+    let zip_file = dir.path().join("plan-csv.ZIP");
+    ok(c.admin(&[
+        "plan",
+        "--format",
+        "csv",
+        "--out",
+        zip_file.to_str().unwrap(),
+    ]));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_file).unwrap()).unwrap();
+    let mut names = BTreeSet::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        assert_eq!(bytes, std::fs::read(csv.join(&name)).unwrap(), "{name}");
+        names.insert(name);
+    }
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&csv)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, on_disk);
 
     // Refusals.
     let e = err(c.admin(&["plan", "--format", "docx"]));

@@ -18,10 +18,20 @@ use std::path::{Path, PathBuf};
 /// The environment variable a passphrase is read from before asking.
 pub const PASSPHRASE_ENV: &str = "CENSUS_EXPORT_PASSPHRASE";
 
-/// Every format name the plan might offer. Each is asked of `plan_cli::run`
-/// (the `plan --format` contract): written when built, skipped when `plan`
-/// refuses it as "not built yet", any other failure is the export's.
-const PLAN_FORMATS: [&str; 6] = ["md", "html", "json", "csv", "xlsx", "docx"];
+/// Every format name the plan might offer, with its name under `plan/`.
+/// Each is asked of `plan_cli::run` (the `plan --format` contract): written
+/// when built, skipped when `plan` refuses it as "not built yet", any other
+/// failure is the export's. CSV comes twice: a directory to read after
+/// unpacking, and the one zip of the same files to hand on as it is.
+const PLAN_FORMATS: [(&str, &str); 7] = [
+    ("md", "plan.md"),
+    ("html", "plan.html"),
+    ("json", "plan.json"),
+    ("csv", "csv"),
+    ("csv", "plan-csv.zip"),
+    ("xlsx", "plan.xlsx"),
+    ("docx", "plan.docx"),
+];
 
 /// `export` arguments.
 #[derive(clap::Args, Debug)]
@@ -104,12 +114,8 @@ pub async fn export(cfg: Config, config_file: Option<PathBuf>, args: ExportArgs)
             ))
         })
         .filter(|s| s.is_file());
-    for name in PLAN_FORMATS {
-        let out = if name == "csv" {
-            root.join("plan/csv")
-        } else {
-            root.join(format!("plan/plan.{name}"))
-        };
+    for (name, file) in PLAN_FORMATS {
+        let out = root.join("plan").join(file);
         let written = plan_cli::run(
             cfg.clone(),
             config_file.clone(),

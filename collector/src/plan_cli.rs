@@ -2,8 +2,9 @@
 //! current assets and their observations from the store, the site file
 //! (`--site`, else `site.toml` next to the configuration file, else in the
 //! data directory; without one the plan says what is missing), builds the
-//! plan and writes it to `--out` or stdout (CSV: a directory of files;
-//! XLSX and DOCX: a workbook or document file, never stdout).
+//! plan and writes it to `--out` or stdout (CSV: a directory of files, or
+//! one zip of them when `--out` ends in `.zip`; XLSX and DOCX: a workbook
+//! or document file, never stdout).
 
 use crate::assets;
 use crate::config::{Config, DEFAULT_CONFIG};
@@ -21,7 +22,7 @@ pub struct PlanArgs {
     /// nl or en.
     #[arg(long, default_value = "nl")]
     pub lang: String,
-    /// Output file (a directory for csv; required for csv, xlsx and docx) [default: stdout].
+    /// Output file (for csv a directory, or a zip when it ends in .zip; required for csv, xlsx and docx) [default: stdout].
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Site facts [default: site.toml next to the config, else in the data dir].
@@ -55,7 +56,7 @@ pub async fn run(cfg: Config, config_file: Option<PathBuf>, args: PlanArgs) -> R
     };
     let lang: Lang = args.lang.parse().map_err(anyhow::Error::msg)?;
     if format == Format::Csv && args.out.is_none() {
-        bail!("--format csv writes one file per section: give --out DIRECTORY");
+        bail!("--format csv writes one file per section: give --out DIRECTORY (or --out FILE.zip)");
     }
     if let (Some(what), None) = (binary, &args.out) {
         bail!(
@@ -105,6 +106,12 @@ pub async fn run(cfg: Config, config_file: Option<PathBuf>, args: PlanArgs) -> R
         (Rendered::Document(text), Some(out)) => {
             std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?
         }
+        (Rendered::Files(files), Some(file)) if is_zip(file) => {
+            let bytes =
+                plan::csv::zipped(&files, now.naive_utc()).context("cannot write the zip")?;
+            std::fs::write(file, bytes)
+                .with_context(|| format!("cannot write {}", file.display()))?
+        }
         (Rendered::Files(files), Some(dir)) => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
@@ -117,6 +124,12 @@ pub async fn run(cfg: Config, config_file: Option<PathBuf>, args: PlanArgs) -> R
         (Rendered::Files(_), None) => unreachable!("csv without --out is refused above"),
     }
     Ok(())
+}
+
+/// Whether `--out` names a zip rather than a directory.
+fn is_zip(out: &Path) -> bool {
+    out.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
 async fn load(
