@@ -278,12 +278,16 @@ pub fn inventory() -> (Vec<Asset>, Vec<Observation>) {
     (assets, obs)
 }
 
-/// The example site file, with a hostile team member, a supplier without
-/// an out-of-hours number whose name is hostile, an expired licence and a
-/// system without a priority.
+/// The example site file with the example CSV of mobile devices merged in
+/// (as `csv = "mobiles.csv"` would), a hostile team member, a supplier
+/// without an out-of-hours number whose name is hostile, an expired licence
+/// and a system without a priority.
 pub fn site() -> SiteFacts {
-    let file = census_tests::workspace().join("deploy/examples/site.toml");
-    let mut s = census_collector::plan::site::load(&file).unwrap();
+    use census_collector::plan::site_csv;
+    let examples = census_tests::workspace().join("deploy/examples");
+    let mut s = census_collector::plan::site::load(&examples.join("site.toml")).unwrap();
+    let rows = site_csv::load(&examples.join("mobiles.csv")).unwrap();
+    site_csv::merge(&mut s.mobile.as_mut().unwrap().devices, rows);
     s.team.as_mut().unwrap().members.push(Member {
         name: "=cmd|' /C calc'!A0".into(),
         roles: vec![],

@@ -121,6 +121,9 @@ messages! {
     ColPublicIps => "Publieke IP-adressen", "Public IP addresses";
     ColSupportPhone => "Storingsnummer", "Support number";
     ColUser => "Gebruiker", "User";
+    ColImei => "IMEI", "IMEI";
+    ColMdm => "Beheerd via (MDM)", "Managed by (MDM)";
+    ColPinLocation => "PIN/PUK bewaard", "PIN/PUK kept at";
     ColPurpose => "Doel", "Purpose";
     ColAdmin => "Beheerder", "Administrator";
     ColDataLocation => "Locatie gegevens", "Where the data lives";
@@ -159,7 +162,7 @@ messages! {
     SubReplacement => "Vervangende apparatuur", "Replacement hardware";
     SubTests => "Jaarlijkse tests", "Yearly tests";
     SubLines => "Telefoonlijnen", "Phone lines";
-    SubSiteDevices => "Uit site.toml", "From site.toml";
+    SubSiteDevices => "Uit site.toml (en de CSV-lijst)", "From site.toml (and its CSV list)";
     SubInstalled => "Geïnstalleerde software", "Installed software";
     // Values.
     Cores => "{n} kernen", "{n} cores";

@@ -20,6 +20,7 @@ pub mod messages;
 pub mod model;
 mod recovery;
 pub mod site;
+pub mod site_csv;
 mod software;
 mod words;
 pub mod xlsx;

@@ -5,8 +5,11 @@
 //! field's path is looked up in toml's spanned document to find the line of
 //! the offending key. Every problem is reported, not only the first.
 //!
-//! It does not decide what is missing (that is the plan's "To complete").
+//! [`load`] also reads the CSV file of mobile devices the site file may
+//! name (`site_csv.rs`). It does not decide what is missing (that is the
+//! plan's "To complete").
 
+use super::site_csv;
 use census_shared::site::{PathSeg, SiteFacts};
 use std::fmt;
 use std::ops::Range;
@@ -52,13 +55,38 @@ fn list(problems: &[SiteProblem]) -> String {
     lines.join("\n")
 }
 
-/// Read and check a site file.
+/// Read and check a site file, and the CSV file of mobile devices it
+/// names (`[mobile] csv`, relative to the site file), merged into
+/// `mobile.devices` ([`site_csv::merge`]).
 pub fn load(file: &Path) -> Result<SiteFacts, SiteError> {
     let text = std::fs::read_to_string(file).map_err(|source| SiteError::Read {
         file: file.to_path_buf(),
         source,
     })?;
-    parse(&text, file)
+    let mut facts = parse(&text, file)?;
+    if let Some(mobile) = facts.mobile.as_mut()
+        && let Some(name) = mobile.csv.clone()
+    {
+        let csv = file.parent().unwrap_or(Path::new("")).join(name);
+        let rows = site_csv::load(&csv).map_err(|e| match e {
+            SiteError::Read { file: csv, source } => {
+                let path = [PathSeg::Key("mobile"), PathSeg::Key("csv")];
+                let doc = DeTable::parse(&text).ok();
+                let span = doc.as_ref().and_then(|d| span_of(d.get_ref(), &path));
+                let (line, column) = span.map_or((0, 0), |s| line_col(&text, s.start));
+                SiteError::Invalid(vec![SiteProblem {
+                    file: file.to_path_buf(),
+                    line,
+                    column,
+                    field: Some("mobile.csv".into()),
+                    message: format!("cannot read {}: {source}", csv.display()),
+                }])
+            }
+            e => e,
+        })?;
+        site_csv::merge(&mut mobile.devices, rows);
+    }
+    Ok(facts)
 }
 
 /// Parse and check site facts; `file` only names them in errors.

@@ -107,12 +107,16 @@ pub struct CloudService {
     pub data_location: Option<String>,
 }
 
-/// `[mobile]` with `[[mobile.devices]]`.
+/// `[mobile]` with `[[mobile.devices]]`, and optionally a CSV file of more
+/// devices (an export from the provider's or the MDM's portal).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mobile {
     #[serde(default)]
     pub devices: Vec<MobileDevice>,
+    /// A CSV file of devices, relative to the site file; read by the
+    /// collector's site loader, which merges its rows into `devices`.
+    pub csv: Option<String>,
     pub reviewed: Option<SiteDate>,
 }
 
@@ -133,7 +137,13 @@ pub struct MobileDevice {
     pub make: Option<String>,
     pub model: Option<String>,
     pub number: Option<String>,
+    /// The IMEI, to have a lost or stolen device blocked.
+    pub imei: Option<String>,
     pub serial: Option<String>,
+    /// The device management (MDM) service that can lock or wipe it.
+    pub mdm: Option<String>,
+    /// Where the SIM's PIN and PUK codes are kept (never the codes).
+    pub pin_location: Option<String>,
 }
 
 /// `[licences]` with `[[licences.items]]`.

@@ -110,6 +110,9 @@ impl SiteFacts {
                 c.date(r, vec![K(section), K("reviewed")]);
             }
         }
+        if let Some(csv) = self.mobile.as_ref().and_then(|m| m.csv.as_ref()) {
+            c.name(csv, vec![K("mobile"), K("csv")]);
+        }
         if let Some(l) = &self.licences {
             for (i, item) in l.items.iter().enumerate() {
                 let at = |k| vec![K("licences"), K("items"), I(i), K(k)];

@@ -243,7 +243,10 @@ pub(super) fn inventory(plan: &Plan, l: &L) -> Vec<(&'static str, Msg, Vec<Block
                     opt(&d.user),
                     make_model(&d.make, &d.model),
                     opt(&d.number),
+                    opt(&d.imei),
                     opt(&d.serial),
+                    opt(&d.mdm),
+                    opt(&d.pin_location),
                 ]
             })
             .collect::<Vec<_>>()
@@ -252,7 +255,10 @@ pub(super) fn inventory(plan: &Plan, l: &L) -> Vec<(&'static str, Msg, Vec<Block
         Msg::ColUser,
         Msg::ColMakeModel,
         Msg::ColNumber,
+        Msg::ColImei,
         Msg::ColSerial,
+        Msg::ColMdm,
+        Msg::ColPinLocation,
     ];
     s.push((
         "mobile-phones",
