@@ -10,6 +10,8 @@
 mod plan_cli;
 mod plan_inventory;
 
+use census_collector::plan::layout::{self, Block};
+use census_collector::plan::messages::Msg;
 use census_collector::plan::{self, Format, Inputs, Lang, Plan, Rendered};
 use census_tests::workspace;
 use plan_inventory::{HOSTILE_MODEL, HOSTILE_NAME, HOSTILE_VENDOR};
@@ -275,6 +277,99 @@ fn hostile_strings_are_escaped_in_every_format() {
     assert_eq!(printer["name"], HOSTILE_NAME);
     assert_eq!(printer["vendor"], HOSTILE_VENDOR);
     assert_eq!(printer["model"], HOSTILE_MODEL);
+}
+
+/// Every text inside a zip container (XLSX, DOCX), its parts joined.
+fn unzipped(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        std::io::Read::read_to_string(&mut zip.by_index(i).unwrap(), &mut all).unwrap();
+    }
+    all
+}
+
+/// A plan in every format, as text (XLSX and DOCX: their parts).
+fn every_format(p: &Plan, lang: Lang) -> Vec<(&'static str, String)> {
+    let d = layout::layout(p, lang);
+    vec![
+        ("md", doc(p, Format::Md, lang)),
+        ("html", doc(p, Format::Html, lang)),
+        ("json", doc(p, Format::Json, lang)),
+        (
+            "csv",
+            csv_files(p, lang).into_iter().map(|(_, t)| t).collect(),
+        ),
+        ("xlsx", unzipped(&plan::xlsx::render(&d).unwrap())),
+        ("docx", unzipped(&plan::docx::render(&d).unwrap())),
+    ]
+}
+
+#[test]
+fn licence_keys_appear_only_when_asked() {
+    const KEY: &str = "ZQX7-LICENCE-KEY-4711";
+    let mut site = plan_inventory::site();
+    let cad = site
+        .licences
+        .as_ref()
+        .unwrap()
+        .items
+        .iter()
+        .position(|l| l.product == "Oude CAD")
+        .unwrap();
+    site.licences.as_mut().unwrap().items[cad].key = Some(KEY.into());
+    let (assets, observations) = plan_inventory::inventory();
+    let hidden = plan::build(&Inputs {
+        assets: &assets,
+        observations: &observations,
+        site: Some(&site),
+        default_communities: plan::default_communities(&["public".into(), "s3cret".into()]),
+        now: plan_inventory::now(),
+    });
+    assert!(
+        hidden == fixed_plan(),
+        "a key in the site file changed the plan"
+    );
+    let mut shown = hidden.clone();
+    plan::show_licence_keys(&mut shown, &site);
+    for lang in Lang::ALL {
+        let column = Msg::ColKey.text(lang);
+        for (format, text) in every_format(&hidden, lang) {
+            assert!(!text.contains(KEY), "{lang} {format}: key printed unasked");
+            assert!(
+                !text.contains(column),
+                "{lang} {format}: key column unasked"
+            );
+        }
+        for (format, text) in every_format(&shown, lang) {
+            assert!(text.contains(KEY), "{lang} {format}: key not printed");
+        }
+        // The key column between where the key is kept and the status.
+        let d = layout::layout(&shown, lang);
+        let table = d
+            .sections
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .find_map(|b| match b {
+                Block::Table(t) if t.id == "licences" => Some(t),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(table.headers[4], Msg::ColKeyLocation.text(lang));
+        assert_eq!(table.headers[5], column);
+        assert_eq!(table.headers[6], Msg::ColStatus.text(lang));
+        let row = table.rows.iter().find(|r| r[0] == "Oude CAD").unwrap();
+        assert_eq!(row[5], KEY);
+    }
+    let v = serde_json::to_value(&shown).unwrap();
+    assert_eq!(v["licences"][cad]["key"], KEY);
+    assert_eq!(
+        v["licences"][0]["key"],
+        Value::Null,
+        "a licence without key"
+    );
+    let v = serde_json::to_value(&hidden).unwrap();
+    assert_eq!(v["licences"][cad]["key"], Value::Null, "the key unasked");
 }
 
 #[test]

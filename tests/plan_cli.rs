@@ -135,6 +135,29 @@ fn cli_writes_a_plan_of_exactly_the_collectors_assets() {
         .collect();
     assert_eq!(names, on_disk);
 
+    // A licence key in the site file is printed only when asked.
+    let keyed = dir.path().join("keyed.toml");
+    let text = std::fs::read_to_string(&example).unwrap().replace(
+        "# key = \"XXXXX-XXXXX-XXXXX-XXXXX\"",
+        "key = \"ZQX7-LICENCE-KEY-4711\"",
+    );
+    assert!(text.contains("ZQX7"), "the example's commented key moved");
+    std::fs::write(&keyed, text).unwrap();
+    let keyed = keyed.to_str().unwrap();
+    for format in ["md", "json"] {
+        let out = ok(c.admin(&["plan", "--format", format, "--site", keyed]));
+        assert!(!out.contains("ZQX7-LICENCE-KEY-4711"), "{format}: {out}");
+        let out = ok(c.admin(&[
+            "plan",
+            "--format",
+            format,
+            "--site",
+            keyed,
+            "--show-licence-keys",
+        ]));
+        assert!(out.contains("ZQX7-LICENCE-KEY-4711"), "{format}: {out}");
+    }
+
     // Refusals.
     let e = err(c.admin(&["plan", "--format", "docx"]));
     assert!(

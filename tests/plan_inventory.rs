@@ -312,6 +312,7 @@ pub fn site() -> SiteFacts {
         quantity: 1,
         expires: Some(SiteDate("2025-12-31".into())),
         key_location: None,
+        key: None,
         packages: vec!["cad".into()],
     });
     let p = s.processes.as_mut().unwrap();

@@ -124,6 +124,8 @@ pub async fn export(cfg: Config, config_file: Option<PathBuf>, args: ExportArgs)
                 lang: args.lang.clone(),
                 out: Some(out),
                 site: site.clone(),
+                // The site file itself, with any keys, is in the archive.
+                show_licence_keys: false,
             },
         )
         .await;

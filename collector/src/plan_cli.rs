@@ -28,6 +28,10 @@ pub struct PlanArgs {
     /// Site facts [default: site.toml next to the config, else in the data dir].
     #[arg(long)]
     pub site: Option<PathBuf>,
+    /// Print the licence keys the site file holds (a key column in the
+    /// licences table, `key` in JSON); without it no key is in any format.
+    #[arg(long)]
+    pub show_licence_keys: bool,
 }
 
 /// Where the site file is looked for when `--site` is not given.
@@ -84,13 +88,21 @@ pub async fn run(cfg: Config, config_file: Option<PathBuf>, args: PlanArgs) -> R
     store.close().await;
     let (assets, observations) = loaded?;
     let now = chrono::Utc::now();
-    let p = plan::build(&Inputs {
+    let mut p = plan::build(&Inputs {
         assets: &assets,
         observations: &observations,
         site: site.as_ref(),
         default_communities: plan::default_communities(&cfg.snmp_communities),
         now,
     });
+    if args.show_licence_keys {
+        if let Some(site) = &site {
+            plan::show_licence_keys(&mut p, site);
+        }
+        if p.licences.iter().all(|l| l.key.is_none()) {
+            eprintln!("--show-licence-keys: no licence key in the site file");
+        }
+    }
     if let (Some(what), Some(out)) = (binary, &args.out) {
         let doc = plan::layout::layout(&p, lang);
         let bytes = match args.format.as_str() {

@@ -110,6 +110,7 @@ messages! {
     ColInstalled => "Geïnstalleerd", "Installed";
     ColExpires => "Verloopt", "Expires";
     ColKeyLocation => "Sleutel bewaard", "Key kept at";
+    ColKey => "Licentiesleutel", "Licence key";
     ColStatus => "Status", "Status";
     ColVersions => "Versies", "Versions";
     ColNumber => "Nummer", "Number";

@@ -26,6 +26,7 @@ mod words;
 pub mod xlsx;
 
 pub use build::{Inputs, build, default_communities};
+use census_shared::site::SiteFacts;
 pub use messages::Lang;
 pub use model::Plan;
 
@@ -62,6 +63,15 @@ impl FromStr for Format {
 pub enum Rendered {
     Document(String),
     Files(Vec<(String, String)>),
+}
+
+/// Put the licence keys the site file holds into the plan (the licences
+/// table gets a key column, the JSON a `key` per licence). Without this,
+/// as [`build`] leaves it, no key is in the plan, so none is in any format.
+pub fn show_licence_keys(plan: &mut Plan, site: &SiteFacts) {
+    if let Some(l) = &site.licences {
+        software::show_keys(&mut plan.licences, &l.items);
+    }
 }
 
 /// Render a plan.

@@ -141,6 +141,9 @@ pub struct LicenceRow {
     pub installed: usize,
     pub expires: Option<String>,
     pub key_location: Option<String>,
+    /// The key itself: `None` (`null` in JSON) from `build`, filled only
+    /// when asked (`plan::show_licence_keys`, `plan --show-licence-keys`).
+    pub key: Option<String>,
     pub over_use: bool,
     pub expired: bool,
 }

@@ -4,7 +4,8 @@
 //! expired: past the expiry date). A licence counts a machine when any
 //! installed package's name contains one of its `packages` patterns (the
 //! product name when none), ignoring case. Nothing here guesses which
-//! packages need a licence.
+//! packages need a licence. A licence's key stays out of the plan unless
+//! it is asked for ([`show_keys`]).
 
 use super::devices::Seen;
 use super::model::{LicenceRow, SoftwareRow};
@@ -72,6 +73,8 @@ pub fn licences(items: &[Licence], seen: &[Seen], today: NaiveDate) -> Vec<Licen
                 installed,
                 expires: l.expires.as_ref().map(|d| d.0.clone()),
                 key_location: l.key_location.clone(),
+                // Never here: see `show_keys`.
+                key: None,
                 over_use: installed > l.quantity as usize,
                 expired: l
                     .expires
@@ -81,4 +84,19 @@ pub fn licences(items: &[Licence], seen: &[Seen], today: NaiveDate) -> Vec<Licen
             }
         })
         .collect()
+}
+
+/// Fill in the keys the site file holds, for a plan that is asked to show
+/// them: the n-th row of a product gets the n-th licence of that product
+/// (rows are built one per licence, in order).
+pub fn show_keys(rows: &mut [LicenceRow], items: &[Licence]) {
+    let mut taken = vec![false; items.len()];
+    for row in rows.iter_mut() {
+        let Some(i) = (0..items.len()).find(|&i| !taken[i] && items[i].product == row.product)
+        else {
+            continue;
+        };
+        taken[i] = true;
+        row.key = items[i].key.clone().filter(|k| !k.trim().is_empty());
+    }
 }

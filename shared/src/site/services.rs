@@ -1,7 +1,8 @@
 //! What the office buys as a service or carries around: internet
 //! connections, the phone system and lines, cloud services, mobile phones
-//! and tablets, and software licences (where the key is kept, never the key
-//! itself). Pure data.
+//! and tablets, and software licences (where the key is kept and, if the
+//! office wants it here, the key itself, which the plan prints only when
+//! asked). Pure data.
 
 use super::SiteDate;
 use serde::{Deserialize, Serialize};
@@ -163,8 +164,12 @@ pub struct Licence {
     /// Seats or installations allowed.
     pub quantity: u32,
     pub expires: Option<SiteDate>,
-    /// Where the key or licence certificate is kept (not the key).
+    /// Where the key or licence certificate is kept.
     pub key_location: Option<String>,
+    /// The key itself, optional: the plan shows it only when asked
+    /// (`plan --show-licence-keys`); the site file then needs a key's
+    /// protection (it is copied, encrypted, into exports).
+    pub key: Option<String>,
     /// Installed package names that count as this product (case-insensitive
     /// substrings); the product name when empty.
     #[serde(default)]

@@ -139,6 +139,20 @@ pub(super) fn inventory(plan: &Plan, l: &L) -> Vec<(&'static str, Msg, Vec<Block
             ),
         ],
     ));
+    // The key column only when the plan was asked to show keys (and the
+    // site file holds one): `build` never fills `key`.
+    let keys = plan.licences.iter().any(|r| r.key.is_some());
+    let mut lic_cols = vec![
+        Msg::ColProduct,
+        Msg::ColLicensed,
+        Msg::ColInstalled,
+        Msg::ColExpires,
+        Msg::ColKeyLocation,
+    ];
+    if keys {
+        lic_cols.push(Msg::ColKey);
+    }
+    lic_cols.push(Msg::ColStatus);
     let lic = plan
         .licences
         .iter()
@@ -159,14 +173,18 @@ pub(super) fn inventory(plan: &Plan, l: &L) -> Vec<(&'static str, Msg, Vec<Block
             if status.is_empty() {
                 status.push(t(Msg::StatusOk));
             }
-            vec![
+            let mut row = vec![
                 r.product.clone(),
                 r.quantity.to_string(),
                 r.installed.to_string(),
                 opt(&r.expires),
                 opt(&r.key_location),
-                status.join("; "),
-            ]
+            ];
+            if keys {
+                row.push(opt(&r.key));
+            }
+            row.push(status.join("; "));
+            row
         })
         .collect();
     let sw = plan
@@ -184,19 +202,7 @@ pub(super) fn inventory(plan: &Plan, l: &L) -> Vec<(&'static str, Msg, Vec<Block
         "software",
         Msg::SecSoftware,
         vec![
-            l.table(
-                "licences",
-                None,
-                &[
-                    Msg::ColProduct,
-                    Msg::ColLicensed,
-                    Msg::ColInstalled,
-                    Msg::ColExpires,
-                    Msg::ColKeyLocation,
-                    Msg::ColStatus,
-                ],
-                lic,
-            ),
+            l.table("licences", None, &lic_cols, lic),
             l.table(
                 "software",
                 Some(Msg::SubInstalled),
