@@ -191,6 +191,7 @@ fn the_plan_holds_the_inventory_and_its_findings() {
     let risks = kinds(&p.risks);
     for want in [
         "end_of_life_os srv-files",
+        "end_of_life_os pc-balie",
         "no_disk_encryption pc-anna",
         "no_firewall srv-files",
         "no_automatic_updates lt-bram",

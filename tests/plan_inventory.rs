@@ -1,7 +1,8 @@
 //! The fixed inventory of the plan's golden tests: seven assets (a PC, a
 //! laptop whose agent went silent, an end-of-life server with RDP and SMB
 //! open, a printer whose SNMP strings are hostile and which answers
-//! `public`, a switch, a PC nobody enrolled, an unclassified device) with
+//! `public`, a switch, a Windows 10 PC nobody enrolled, an unclassified
+//! device) with
 //! their agent reports and scan observations, and the example site file
 //! with a few hostile and missing entries added. Fixed clock: 2026-06-01.
 
@@ -255,7 +256,7 @@ pub fn inventory() -> (Vec<Asset>, Vec<Observation>) {
             vendor: "HP",
             model: "ProDesk 400",
             serial: None,
-            os: None,
+            os: Some("Windows 10 Pro"),
             ip: "192.168.1.40",
             mac: "00:1b:63:84:45:eb",
             agent: None,

@@ -1,11 +1,14 @@
 //! "To complete" (what is missing or stale) and risks, from the assets, the
-//! agents' reports, the scans and the site facts. Each finding names its
+//! agents' reports, the scans and the site facts (end of support: the
+//! agent's word, else the table of `eol.rs`). Each finding names its
 //! subject (an asset's name, a supplier, a section or test by its
 //! site-file key) and the evidence; the words are the renderer's. Only what
 //! was observed counts: an unknown firewall state is not a risk.
 
 use super::devices::Seen;
+use super::eol;
 use super::model::{DeviceKind, Finding, FindingKind, LicenceRow, TestRow};
+use census_shared::report::OsInfo;
 use census_shared::site::{ExternalKind, SiteFacts, TestKind};
 use census_shared::{SerialVerdict, check_serial};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -28,7 +31,46 @@ fn f(kind: FindingKind, subject: impl Into<String>, detail: Option<String>) -> F
         kind,
         subject: subject.into(),
         detail,
+        since: None,
     }
+}
+
+/// The system a machine runs and its last day of support, when that day
+/// lies before `today`: the agent's own word (`SUPPORT_END`) first, else
+/// the table of `eol.rs` on what the agent or a scan reports.
+pub fn end_of_life(
+    report: Option<&OsInfo>,
+    asset_os: Option<&str>,
+    today: NaiveDate,
+) -> Option<(String, NaiveDate)> {
+    let stated = report
+        .and_then(|r| r.support_end.as_deref())
+        .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
+    let end = stated.or_else(|| {
+        let names = report
+            .into_iter()
+            .flat_map(|r| [r.pretty_name.as_deref(), r.name.as_deref()])
+            .chain([asset_os])
+            .flatten()
+            .collect();
+        eol::support_end(&eol::OsSeen {
+            id: report.and_then(|r| r.id.as_deref()),
+            version: report.and_then(|r| r.version.as_deref()),
+            build: report.and_then(|r| r.build.as_deref()),
+            names,
+        })
+    })?;
+    let name = report
+        .and_then(|r| r.pretty_name.clone())
+        .or_else(|| asset_os.map(str::to_string))
+        .or_else(|| {
+            let r = report?;
+            let parts = [r.name.as_deref(), r.version.as_deref()];
+            Some(parts.into_iter().flatten().collect::<Vec<_>>().join(" "))
+        })
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "?".into());
+    (end < today).then_some((name, end))
 }
 
 fn stale(date: Option<NaiveDate>, today: NaiveDate) -> bool {
@@ -149,12 +191,14 @@ pub fn risks(
     let mut out = Vec::new();
     for s in seen {
         let name = s.label();
+        let os = s.asset.os.as_ref().map(|o| o.value.as_str());
+        if let Some((system, end)) = end_of_life(s.report.map(|(r, _)| &r.os), os, today) {
+            out.push(Finding {
+                since: Some(end),
+                ..f(FindingKind::EndOfLifeOs, &name, Some(system))
+            });
+        }
         if let Some((r, _)) = s.report {
-            if let Some(end) = &r.os.support_end
-                && NaiveDate::parse_from_str(end, "%Y-%m-%d").is_ok_and(|d| d < today)
-            {
-                out.push(f(FindingKind::EndOfLifeOs, &name, Some(end.clone())));
-            }
             let sec = &r.security;
             if sec.disk_encryption_complete == Some(false) {
                 out.push(f(FindingKind::NoDiskEncryption, &name, None));

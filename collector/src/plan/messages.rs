@@ -177,6 +177,7 @@ messages! {
     Communicates => "communiceert naar buiten", "communicates outward";
     Informs => "informeert {who}", "informs {who}";
     Never => "nooit", "never";
+    SupportEnded => "{what}, ondersteuning beëindigd op {date}", "{what}, support ended on {date}";
     // Roles, kinds and tests.
     RoleItAdministrator => "IT-beheerder", "IT administrator";
     RolePrivacyOfficer => "privacyfunctionaris", "privacy officer";

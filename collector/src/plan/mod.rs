@@ -11,6 +11,7 @@
 pub mod build;
 pub mod csv;
 mod devices;
+mod eol;
 pub mod docx;
 mod findings;
 pub mod html;

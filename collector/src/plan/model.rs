@@ -8,7 +8,7 @@ use census_shared::site::{
     Backup, CloudService, Connection, Fallback, Member, MobileDevice, Organisation, Party,
     PhoneLine, PhoneSystem, Replacement, TestKind,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 /// Bumped when a field of the JSON form changes meaning or type.
@@ -206,6 +206,9 @@ pub struct Finding {
     pub subject: String,
     /// The evidence (a date, a port), when there is one.
     pub detail: Option<String>,
+    /// Since when it holds, when that is known: for `end_of_life_os` the
+    /// last day the system was supported (`detail` names the system).
+    pub since: Option<NaiveDate>,
 }
 
 /// Kinds of findings; the first group is "To complete", the second risks.

@@ -8,7 +8,7 @@ mod continuity;
 mod inventory;
 
 use super::messages::{Lang, Msg};
-use super::model::{DeviceKind, DeviceRow, Finding, Plan};
+use super::model::{DeviceKind, DeviceRow, Finding, FindingKind, Plan};
 use super::words::{self, join, make_model, opt};
 
 /// The laid-out plan.
@@ -116,10 +116,20 @@ impl L {
             .iter()
             .map(|f| {
                 let subject = match f.kind {
-                    super::model::FindingKind::TestOverdue => words::test_key(&f.subject, self.0),
+                    FindingKind::TestOverdue => words::test_key(&f.subject, self.0),
                     _ => f.subject.clone(),
                 };
-                vec![self.t(words::finding(f.kind)), subject, opt(&f.detail)]
+                let detail = match (f.kind, &f.detail, f.since) {
+                    (FindingKind::EndOfLifeOs, Some(what), Some(day)) => Msg::SupportEnded.fill(
+                        self.0,
+                        &[
+                            ("what", what),
+                            ("date", &day.format("%Y-%m-%d").to_string()),
+                        ],
+                    ),
+                    _ => opt(&f.detail),
+                };
+                vec![self.t(words::finding(f.kind)), subject, detail]
             })
             .collect();
         self.table(
