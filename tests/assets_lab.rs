@@ -8,99 +8,17 @@
 use super::{events, list, ok, str_of};
 use census_tests::lab::Lab;
 use census_tests::lab::office::host;
+use census_tests::lab::snmpsim::SimDevice;
 use census_tests::{Agent, Collector, fixture, free_port};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 const NET: &str = "192.0.2";
-
-/// snmpsim serving one recording as community `public` inside a lab host.
-struct SimDevice {
-    child: Child,
-    _dir: tempfile::TempDir,
-}
-
-impl SimDevice {
-    fn start(lab: &Lab, octet: u8, recording: &str) -> SimDevice {
-        let dir = tempfile::Builder::new()
-            .prefix("census-assets-sim")
-            .tempdir()
-            .unwrap();
-        let (data, cache) = (dir.path().join("data"), dir.path().join("cache"));
-        std::fs::create_dir_all(&data).unwrap();
-        std::fs::create_dir_all(&cache).unwrap();
-        let rec = census_tests::workspace()
-            .join("tests/fixtures/snmp/dev")
-            .join(recording);
-        std::fs::copy(rec, data.join("public.snmprec")).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        for p in [dir.path(), data.as_path(), cache.as_path()] {
-            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o777)).unwrap();
-        }
-        let child = Command::new("ip")
-            .args(["netns", "exec", &host_ns(lab, octet), "snmpsimd"])
-            .arg(format!("--data-dir={}", data.display()))
-            .arg(format!("--agent-udpv4-endpoint={NET}.{octet}:161"))
-            .arg(format!("--cache-dir={}", cache.display()))
-            .args(["--logging-method=null", "--process-user=nobody"])
-            .arg("--process-group=nogroup")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("snmpsimd (Debian package snmpsim) is needed");
-        let sim = SimDevice { child, _dir: dir };
-        let start = Instant::now();
-        loop {
-            let out = lab
-                .in_scanner(&census_tests::bin("census-collector"))
-                .args(["--data-dir", "/nonexistent-census", "snmp", "identify"])
-                .args(["--brief", "--timeout", "500", "--retries", "0"])
-                .args([&format!("{NET}.{octet}"), "--community", "public"])
-                .output()
-                .unwrap();
-            if out.status.success() {
-                return sim;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "snmpsimd for {recording} did not answer"
-            );
-            std::thread::sleep(Duration::from_millis(300));
-        }
-    }
-}
-
-impl Drop for SimDevice {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A lab host's namespace (`Lab` names them `<prefix>-h<octet>`).
-fn host_ns(lab: &Lab, octet: u8) -> String {
-    let scanner = lab.scanner();
-    format!("{}-h{octet}", scanner.strip_suffix("-sc").unwrap())
-}
 
 fn ip(args: &[&str]) {
     let out = Command::new("ip").args(args).output().unwrap();
     assert!(out.status.success(), "ip {args:?}");
-}
-
-fn scan(lab: &Lab, c: &Collector) {
-    let out = lab
-        .in_scanner(&census_tests::bin("census-collector"))
-        .args(["--config", c.config.to_str().unwrap(), "--log", "warn"])
-        .args(["scan", &format!("{NET}.0/24"), "--timeout", "500"])
-        .args(["--no-dns", "--save"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
-    assert!(err.contains("assets recomputed"), "{err}");
 }
 
 /// Assets by the last octet of their lab address.
@@ -152,7 +70,7 @@ fn a_lab_scan_merges_with_agents_and_a_new_address_is_no_new_asset() {
     for a in &agents {
         ok(a.run_once());
     }
-    scan(&lab, &c);
+    lab.save_scan(&c.config);
 
     let assets = list(&c);
     let at = by_octet(&assets);
@@ -208,7 +126,7 @@ fn a_lab_scan_merges_with_agents_and_a_new_address_is_no_new_asset() {
     assert_eq!(text.matches("!! NEW UNKNOWN DEVICE").count(), 5, "{text}");
 
     // The PC gets another address from DHCP; the scanner forgets the old one.
-    let pc = host_ns(&lab, 40);
+    let pc = lab.host_ns(40);
     ip(&[
         "-n",
         &pc,
@@ -229,7 +147,7 @@ fn a_lab_scan_merges_with_agents_and_a_new_address_is_no_new_asset() {
     ]);
     ip(&["-n", &lab.scanner(), "neigh", "flush", "all"]);
     let before = ev.len();
-    scan(&lab, &c);
+    lab.save_scan(&c.config);
     let again = list(&c);
     let ids = |v: &[Value]| {
         let mut i: Vec<String> = v.iter().map(|a| str_of(&a["id"]).to_string()).collect();

@@ -4,9 +4,11 @@
 //! ports. Everything lives in namespaces this process created, under a
 //! unique prefix, and is deleted on drop — also when a test fails. Needs
 //! root (CI runs as root), iproute2, nftables, dnsmasq, snmpd and samba's
-//! nmbd (NetBIOS); mDNS and SIP come from `census-lab-udp` (`responder.rs`).
+//! nmbd (NetBIOS); mDNS and SIP come from `census-lab-udp` (`responder.rs`),
+//! recorded SNMP devices from snmpsim (`snmpsim.rs`).
 
 pub mod office;
+pub mod snmpsim;
 
 use std::process::{Child, Command};
 
@@ -315,6 +317,28 @@ impl Lab {
         let mut c = Command::new("ip");
         c.args(["netns", "exec", &self.scanner()]).arg(program);
         c
+    }
+
+    /// The namespace of the host with last octet `octet`.
+    pub fn host_ns(&self, octet: u8) -> String {
+        format!("{}-h{octet}", self.prefix)
+    }
+
+    /// Scan the lab's /24 from the scanner namespace into the store of the
+    /// collector whose configuration is `config` (`scan --save`, no DNS),
+    /// which recomputes the assets; its stderr.
+    pub fn save_scan(&self, config: &std::path::Path) -> String {
+        let out = self
+            .in_scanner(&crate::bin("census-collector"))
+            .args(["--config", config.to_str().unwrap(), "--log", "warn"])
+            .args(["scan", &format!("{}.0/24", self.net), "--timeout", "500"])
+            .args(["--no-dns", "--save"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{err}");
+        assert!(err.contains("assets recomputed"), "{err}");
+        err
     }
 }
 
