@@ -403,6 +403,16 @@ fn each_endpoint_does_its_work() {
     );
     assert_eq!(s, StatusCode::OK);
     assert_eq!(&xlsx[..2], b"PK");
+    for format in ["docx", "csv"] {
+        let (s, bytes) = api.call(
+            Method::GET,
+            &format!("/api/v1/plan?format={format}&lang=en"),
+            Some(&api.token),
+            None,
+        );
+        assert_eq!(s, StatusCode::OK, "{format}");
+        assert_eq!(&bytes[..2], b"PK", "{format} is a zip container");
+    }
     let (s, _) = api.json(Method::GET, "/api/v1/plan?format=pdf", None);
     assert_eq!(s, StatusCode::BAD_REQUEST);
     let (s, _) = api.json(Method::GET, "/api/v1/plan?lang=de", None);

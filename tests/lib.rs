@@ -197,13 +197,22 @@ impl Collector {
 
     /// An HTTPS client that pins this collector's key, like the agent's.
     pub fn client(&self) -> reqwest::Client {
+        self.client_builder().build().unwrap()
+    }
+
+    /// The same, not following redirects (to see a page's own answer).
+    pub fn client_no_redirects(&self) -> reqwest::Client {
+        self.client_builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    fn client_builder(&self) -> reqwest::ClientBuilder {
         let pin = census_shared::pin::parse_fingerprint(&self.fingerprint).unwrap();
         let verifier = std::sync::Arc::new(census_agent::transport::pin::PinVerifier::new(pin));
         let tls = census_agent::transport::pin::client_config(verifier).unwrap();
-        reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .build()
-            .unwrap()
+        reqwest::Client::builder().tls_backend_preconfigured(tls)
     }
 }
 

@@ -118,6 +118,10 @@ fn haystack(a: &Asset) -> String {
         s.push_str(&f.value);
         s.push(' ');
     }
+    for n in &a.names {
+        s.push_str(&n.value);
+        s.push(' ');
+    }
     for ip in &a.ips {
         s.push_str(&ip.value.to_string());
         s.push(' ');

@@ -166,7 +166,7 @@ endpoints! {
         "Replace the site facts; 422 with every problem by field, nothing written";
         []; Some("SiteFacts"); "{file, facts}";
     GET "/api/v1/plan" => plan::plan,
-        "The plan's inventory now, in md, html, json or xlsx, Dutch or English";
+        "The plan's inventory now, in md, html, json, xlsx, docx or csv (a zip), Dutch or English";
         ["format", "lang"]; None; "Plan";
 }
 

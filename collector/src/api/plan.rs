@@ -123,7 +123,7 @@ pub async fn current_plan(st: &AppState) -> Result<Plan, Failure> {
     }))
 }
 
-/// `?format=md|html|json|xlsx&lang=nl|en`.
+/// `?format=md|html|json|xlsx|docx|csv&lang=nl|en` (csv: one zip).
 #[derive(Debug, Deserialize)]
 pub struct PlanQuery {
     pub format: Option<String>,
@@ -139,11 +139,24 @@ pub fn plan_response(p: &Plan, format: &str, lang: Lang) -> Result<Response, Fai
             Some(name("xlsx")),
             plan::xlsx::render(&plan::layout::layout(p, lang)).map_err(Failure::internal)?,
         ),
+        "docx" => (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Some(name("docx")),
+            plan::docx::render(&plan::layout::layout(p, lang)).map_err(Failure::internal)?,
+        ),
+        "csv" => {
+            let files = plan::csv::render(&plan::layout::layout(p, lang));
+            (
+                "application/zip",
+                Some(name("csv.zip")),
+                plan::csv::zipped(&files, p.generated_at.naive_utc()).map_err(Failure::internal)?,
+            )
+        }
         other => {
             let f: plan::Format = other.parse().map_err(Failure::bad_request)?;
             let plan::Rendered::Document(text) = plan::render(p, f, lang) else {
-                return Err(Failure::bad_request(format!(
-                    "format {other:?} is a set of files: use the CLI (`census-collector plan --format {other} --out DIR`)"
+                return Err(Failure::internal(format!(
+                    "format {other:?} did not render as one document"
                 )));
             };
             match f {

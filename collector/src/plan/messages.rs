@@ -253,6 +253,7 @@ messages! {
     WebSource => "Bron", "Source";
     WebField => "Veld", "Field";
     WebHistory => "Geschiedenis", "History";
+    WebSeen => "Gezien door scans", "Seen by scans";
     WebExplanation => "Samenvoeging", "Merge explanation";
     WebEdit => "Wijzigen", "Edit";
     WebSave => "Opslaan", "Save";

@@ -13,6 +13,7 @@
 //! texts come from the plan's message catalogue (`plan::messages`), in
 //! the language the browser asks for unless the visitor switched.
 
+mod asset;
 mod manage;
 mod pages;
 mod plan;
@@ -37,9 +38,9 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/lang", get(session::switch_language))
         .route("/assets", get(pages::assets))
-        .route("/assets/{id}", get(pages::asset).post(pages::edit_asset))
-        .route("/assets/{id}/merge", post(pages::merge_asset))
-        .route("/assets/{id}/split", post(pages::split_asset))
+        .route("/assets/{id}", get(asset::asset).post(asset::edit_asset))
+        .route("/assets/{id}/merge", post(asset::merge_asset))
+        .route("/assets/{id}/split", post(asset::split_asset))
         .route("/scans", get(manage::scans).post(manage::scan_now))
         .route("/agents", get(manage::agents))
         .route("/agents/tokens", post(manage::new_token))

@@ -39,7 +39,7 @@ fn plan_lang(ui: &Ui, q: &PlanQuery) -> Lang {
 }
 
 /// Formats the web interface offers for download.
-pub const FORMATS: [&str; 4] = ["html", "md", "json", "xlsx"];
+pub const FORMATS: [&str; 6] = ["html", "docx", "xlsx", "md", "csv", "json"];
 
 /// `GET /plan`.
 pub async fn page(ui: Ui, Query(q): Query<PlanQuery>) -> Response {
