@@ -70,7 +70,8 @@ struct AssetPage<'a> {
     explanation: String,
     seen: Vec<Seen>,
     history: Vec<(String, String)>,
-    editable: Vec<(String, String)>,
+    /// (field, label, value)
+    editable: Vec<(String, &'static str, String)>,
     categories: Vec<(String, String)>,
     category: String,
     observations: Vec<String>,
@@ -185,15 +186,15 @@ pub async fn asset(
     ]
     .iter()
     .map(|f| {
-        let v = match f {
-            FieldName::Name => val(&a.name),
-            FieldName::Department => val(&a.department),
-            FieldName::Owner => val(&a.owner),
-            FieldName::Criticality => val(&a.criticality),
-            FieldName::Location => val(&a.location),
-            _ => val(&a.notes),
+        let (v, label) = match f {
+            FieldName::Name => (val(&a.name), Msg::ColName),
+            FieldName::Department => (val(&a.department), Msg::ColDepartment),
+            FieldName::Owner => (val(&a.owner), Msg::ColUser),
+            FieldName::Criticality => (val(&a.criticality), Msg::ColPriority),
+            FieldName::Location => (val(&a.location), Msg::ItemLocation),
+            _ => (val(&a.notes), Msg::ColNotes),
         };
-        (f.as_str().to_string(), v)
+        (f.as_str().to_string(), ui.t(label), v)
     })
     .collect();
     let categories = Category::ALL
