@@ -91,9 +91,16 @@ fn export_decrypts_with_age_and_imports_into_a_fresh_collector() {
         free_port(),
         "assets_interval = \"1s\"\n",
     );
+    // The example site file with its CSV list of phones switched on: the
+    // list must travel with the site file and come back beside it.
+    let site = std::fs::read_to_string(workspace().join("deploy/examples/site.toml"))
+        .unwrap()
+        .replace("# csv = \"mobiles.csv\"", "csv = \"mobiles.csv\"");
+    assert!(site.contains("\ncsv = \"mobiles.csv\""));
+    std::fs::write(c.config.parent().unwrap().join("site.toml"), site).unwrap();
     std::fs::copy(
-        workspace().join("deploy/examples/site.toml"),
-        c.config.parent().unwrap().join("site.toml"),
+        workspace().join("deploy/examples/mobiles.csv"),
+        c.config.parent().unwrap().join("mobiles.csv"),
     )
     .unwrap();
     let machines = ["rhel9-server", "ubuntu2204-laptop", "kvm-vm-placeholders"];
@@ -162,6 +169,7 @@ fn export_decrypts_with_age_and_imports_into_a_fresh_collector() {
         "data/tls/cert.pem",
         "data/tls/key.pem",
         "data/site.toml",
+        "data/site-files/mobiles.csv",
     ] {
         assert!(paths.contains(p), "{p} missing from {paths:?}");
     }
@@ -239,6 +247,10 @@ fn export_decrypts_with_age_and_imports_into_a_fresh_collector() {
     assert_eq!(
         std::fs::read(restored.join("site.toml")).unwrap(),
         std::fs::read(c.config.parent().unwrap().join("site.toml")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(restored.join("mobiles.csv")).unwrap(),
+        std::fs::read(c.config.parent().unwrap().join("mobiles.csv")).unwrap()
     );
     assert_eq!(
         ok(census(&config, &["assets", "list", "--json"], &[])),

@@ -151,6 +151,16 @@ pub async fn export(cfg: Config, config_file: Option<PathBuf>, args: ExportArgs)
     if let Some(site) = &site {
         std::fs::copy(site, root.join("data/site.toml"))
             .with_context(|| format!("cannot read {}", site.display()))?;
+        // Files the site file names travel with it (its `[mobile] csv`).
+        let dir = site.parent().unwrap_or(Path::new("."));
+        for rel in export::site_companions(site) {
+            let to = root.join("data").join(export::SITE_FILES).join(&rel);
+            if let Some(parent) = to.parent() {
+                export::create_private_dir(parent)?;
+            }
+            std::fs::copy(dir.join(&rel), &to)
+                .with_context(|| format!("cannot read {}", dir.join(&rel).display()))?;
+        }
     }
     let manifest = export::manifest_of(root, chrono::Utc::now())?;
     export::write_archive(root, &manifest, &to, args.armor, &args.out)?;

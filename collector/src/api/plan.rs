@@ -20,12 +20,25 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::path::Path;
 
-/// The site facts in the file, `None` when there is no file yet.
+/// The site facts as the plan sees them (a `[mobile] csv` list merged
+/// in), `None` when there is no file yet.
 pub fn read_site(file: &Path) -> Result<Option<SiteFacts>, Failure> {
     if !file.exists() {
         return Ok(None);
     }
     plan::site::load(file)
+        .map(Some)
+        .map_err(|e| Failure::new(StatusCode::CONFLICT, "site_invalid", e.to_string()))
+}
+
+/// The site facts as written in the file (a `[mobile] csv` list not
+/// merged in, so writing them back does not copy the list into the file).
+pub fn read_site_file(file: &Path) -> Result<Option<SiteFacts>, Failure> {
+    if !file.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(file).map_err(Failure::internal)?;
+    plan::site::parse(&text, file)
         .map(Some)
         .map_err(|e| Failure::new(StatusCode::CONFLICT, "site_invalid", e.to_string()))
 }
@@ -65,9 +78,10 @@ pub fn write_site(file: &Path, facts: &SiteFacts) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `GET /api/v1/site`: `{"file": path, "facts": {...} | null}`.
+/// `GET /api/v1/site`: `{"file": path, "facts": {...} | null}`, as
+/// written in the file (a `[mobile] csv` list is named, not merged).
 pub async fn site(_: Admin, State(st): State<AppState>) -> Result<Json<Value>, Failure> {
-    let facts = read_site(&st.site_file)?;
+    let facts = read_site_file(&st.site_file)?;
     Ok(Json(json!({"file": st.site_file, "facts": facts})))
 }
 

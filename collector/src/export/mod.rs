@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
 
+mod restore;
+
+pub use restore::{Restored, SITE_FILES, database_in_use, restore, safe_relative, site_companions};
+
 /// The archive layout's version, in `MANIFEST.json`.
 pub const FORMAT_VERSION: u32 = 1;
 /// The manifest's name at the archive's root.
@@ -107,7 +111,7 @@ pub async fn snapshot_database(db: &Path, dest: &Path) -> Result<()> {
 }
 
 /// Every file under `dir`, as archive paths (`/`-separated), sorted.
-fn list_files(dir: &Path) -> Result<Vec<String>> {
+pub(crate) fn list_files(dir: &Path) -> Result<Vec<String>> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
         for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
             let path = entry?.path();
@@ -226,7 +230,7 @@ pub fn write_archive(
 }
 
 /// Create a file only its owner can read and write.
-fn create_private(path: &Path) -> Result<std::fs::File> {
+pub(crate) fn create_private(path: &Path) -> Result<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -426,81 +430,6 @@ fn archive_path(raw: &Path) -> Result<String> {
         bail!("an entry without a name: refused");
     }
     Ok(parts.join("/"))
-}
-
-/// What [`restore`] wrote.
-#[derive(Debug, Default)]
-pub struct Restored {
-    pub files: Vec<PathBuf>,
-}
-
-/// Whether `db` holds a database worth protecting (exists, not empty).
-pub fn database_in_use(db: &Path) -> bool {
-    std::fs::metadata(db).is_ok_and(|m| m.len() > 0)
-}
-
-/// Move the verified `data/` files unpacked under `staged` into place:
-/// `data/census.db` → `db` (after removing a previous database's WAL and
-/// shared-memory files), `data/tls/*` → `data_dir/tls/`, `data/site.toml`
-/// → `site`. The plan files are for reading and are not restored.
-pub fn restore(staged: &Path, data_dir: &Path, db: &Path, site: &Path) -> Result<Restored> {
-    let mut restored = Restored::default();
-    let from = staged.join("data");
-    let staged_db = from.join("census.db");
-    if !staged_db.is_file() {
-        bail!("the archive holds no data/census.db");
-    }
-    create_private_dir(data_dir)?;
-    for suffix in ["-wal", "-shm", "-journal"] {
-        let mut side = db.as_os_str().to_owned();
-        side.push(suffix);
-        let side = PathBuf::from(side);
-        if side.exists() {
-            std::fs::remove_file(&side)
-                .with_context(|| format!("cannot remove {}", side.display()))?;
-        }
-    }
-    move_file(&staged_db, db)?;
-    restored.files.push(db.to_path_buf());
-    let tls = from.join("tls");
-    if tls.is_dir() {
-        let dest = data_dir.join("tls");
-        create_private_dir(&dest)?;
-        for name in list_files(&tls)? {
-            if name.contains('/') {
-                continue;
-            }
-            move_file(&tls.join(&name), &dest.join(&name))?;
-            restored.files.push(dest.join(&name));
-        }
-    }
-    if from.join("site.toml").is_file() {
-        if let Some(dir) = site.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        move_file(&from.join("site.toml"), site)?;
-        restored.files.push(site.to_path_buf());
-    }
-    Ok(restored)
-}
-
-/// Rename, falling back to copy + remove across filesystems; 0600 either way.
-fn move_file(from: &Path, to: &Path) -> Result<()> {
-    if std::fs::rename(from, to).is_err() {
-        let data = std::fs::read(from)?;
-        let mut f = create_private(to)?;
-        f.write_all(&data)?;
-        f.sync_all()?;
-        std::fs::remove_file(from)?;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("cannot restrict {}", to.display()))?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
