@@ -99,9 +99,20 @@ async fn set_password(store: &dyn crate::store::Store, user: &str, from_stdin: b
     Ok(())
 }
 
-fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+/// A time as the CLI's tables print it (`-` for none).
+pub fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|| "-".into())
+}
+
+/// `--expires 7d` as a time from now (`None`: never).
+pub fn expiry(expires: Option<String>) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    Ok(expires
+        .map(|e| parse_duration(&e).context("--expires"))
+        .transpose()?
+        .map(|d| {
+            chrono::Utc::now() + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+        }))
 }
 
 async fn api_token(store: &dyn crate::store::Store, cmd: ApiTokenCmd) -> Result<()> {
@@ -110,13 +121,7 @@ async fn api_token(store: &dyn crate::store::Store, cmd: ApiTokenCmd) -> Result<
             if name.trim().is_empty() {
                 bail!("--name must say what the token is for");
             }
-            let expires_at = expires
-                .map(|e| parse_duration(&e).context("--expires"))
-                .transpose()?
-                .map(|d| {
-                    chrono::Utc::now()
-                        + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
-                });
+            let expires_at = expiry(expires)?;
             let token = secrets::new_api_token();
             let info = store
                 .create_api_token(NewApiToken {

@@ -12,7 +12,7 @@
 use crate::secrets;
 use crate::store::Store;
 use crate::store::admin::Session;
-use census_shared::pin::to_hex;
+use census_shared::pin::{from_hex, to_hex};
 use chrono::{DateTime, Utc};
 use std::num::NonZeroU32;
 
@@ -65,16 +65,6 @@ fn hash_with(password: &str, salt: &[u8], iterations: u32) -> String {
         to_hex(salt),
         to_hex(&out)
     )
-}
-
-fn from_hex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 /// Whether `password` matches a stored hash (constant time; a malformed

@@ -244,43 +244,7 @@ fn passphrase(confirm: bool) -> Result<SecretString> {
     Ok(p)
 }
 
-/// Read a line from the controlling terminal without echo.
-#[cfg(unix)]
+/// Ask on the terminal, echo off.
 fn ask(prompt: &str) -> Result<SecretString> {
-    use std::io::{BufRead, Write};
-    use std::os::fd::AsRawFd;
-    let tty = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .with_context(|| format!("no terminal to ask for the passphrase: set {PASSPHRASE_ENV}"))?;
-    let fd = tty.as_raw_fd();
-    // SAFETY: termios calls on a file descriptor we own, with a zeroed
-    // struct that tcgetattr fills before it is read.
-    let saved = unsafe {
-        let mut t: libc::termios = std::mem::zeroed();
-        if libc::tcgetattr(fd, &mut t) != 0 {
-            bail!("cannot read the terminal settings: set {PASSPHRASE_ENV}");
-        }
-        let saved = t;
-        t.c_lflag &= !libc::ECHO;
-        t.c_lflag |= libc::ECHONL;
-        libc::tcsetattr(fd, libc::TCSANOW, &t);
-        saved
-    };
-    let mut w = &tty;
-    let _ = w.write_all(prompt.as_bytes());
-    let _ = w.flush();
-    let mut line = String::new();
-    let read = std::io::BufReader::new(&tty).read_line(&mut line);
-    // SAFETY: restores the settings read above on the same descriptor.
-    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
-    read.context("reading the passphrase")?;
-    let line = line.trim_end_matches(['\n', '\r']).to_string();
-    Ok(SecretString::from(line))
-}
-
-#[cfg(not(unix))]
-fn ask(_prompt: &str) -> Result<SecretString> {
-    bail!("set {PASSPHRASE_ENV} to give the passphrase")
+    crate::terminal::ask_secret(prompt, PASSPHRASE_ENV).map(SecretString::from)
 }

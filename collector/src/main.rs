@@ -2,12 +2,12 @@
 //! collector library. Every subcommand finds the same database through
 //! `--config` / `--data-dir` (or `CENSUS_CONFIG` / `CENSUS_DATA_DIR`).
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use census_agent::probe::Probe;
+use census_collector::admin_cli::when;
 use census_collector::config::{Config, Overrides};
 use census_collector::store::{NewToken, Store};
-use census_collector::{secrets, serve};
-use census_shared::duration::parse_duration;
+use census_collector::{admin_cli, secrets, serve};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -195,11 +195,6 @@ fn main() -> Result<()> {
     }
 }
 
-fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|| "-".into())
-}
-
 async fn token(cfg: Config, cmd: TokenCmd) -> Result<()> {
     let store = serve::open_store(&cfg).await?;
     match cmd {
@@ -211,13 +206,7 @@ async fn token(cfg: Config, cmd: TokenCmd) -> Result<()> {
             if uses.is_some_and(|u| u < 1) {
                 bail!("--uses must be at least 1");
             }
-            let expires_at = expires
-                .map(|e| parse_duration(&e).context("--expires"))
-                .transpose()?
-                .map(|d| {
-                    chrono::Utc::now()
-                        + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
-                });
+            let expires_at = admin_cli::expiry(expires)?;
             let token = secrets::new_token();
             let info = store
                 .create_token(NewToken {
@@ -246,15 +235,7 @@ async fn token(cfg: Config, cmd: TokenCmd) -> Result<()> {
                     "ID", "STATE", "USES LEFT", "USED", "EXPIRES", "CREATED"
                 );
                 for t in tokens {
-                    let state = if t.revoked_at.is_some() {
-                        "revoked"
-                    } else if t.expires_at.is_some_and(|e| e <= chrono::Utc::now()) {
-                        "expired"
-                    } else if t.uses_left.is_some_and(|u| u <= 0) {
-                        "used up"
-                    } else {
-                        "active"
-                    };
+                    let state = t.state(chrono::Utc::now());
                     let left = t
                         .uses_left
                         .map(|u| u.to_string())

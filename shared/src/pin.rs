@@ -57,6 +57,19 @@ pub fn to_hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Bytes from hex digits (any case; whitespace between them ignored);
+/// `None` for an odd count or a non-hex character.
+pub fn from_hex(s: &str) -> Option<Vec<u8>> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
 /// Parse a fingerprint given by a person: 64 hex digits, with or without
 /// colons, any case, optionally prefixed `sha256:` or `sha256//` (curl's
 /// base64 form is accepted too).

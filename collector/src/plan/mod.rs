@@ -10,9 +10,9 @@
 
 pub mod build;
 pub mod csv;
-mod devices;
-mod eol;
+pub(crate) mod devices;
 pub mod docx;
+mod eol;
 mod findings;
 pub mod html;
 pub mod layout;

@@ -111,16 +111,7 @@ fn parse_value(ty: &str, raw: &str) -> Result<Value, String> {
     })
 }
 
-fn decode_hex(s: &str) -> Option<Vec<u8>> {
-    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
+use census_shared::pin::from_hex as decode_hex;
 
 impl Source for Recording {
     async fn get(&self, oids: &[Oid]) -> Result<Vec<Option<Value>>, SnmpError> {

@@ -59,6 +59,21 @@ pub struct TokenInfo {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+impl TokenInfo {
+    /// `active`, `revoked`, `expired` or `used up`, at `now`.
+    pub fn state(&self, now: DateTime<Utc>) -> &'static str {
+        if self.revoked_at.is_some() {
+            "revoked"
+        } else if self.expires_at.is_some_and(|e| e <= now) {
+            "expired"
+        } else if self.uses_left.is_some_and(|u| u <= 0) {
+            "used up"
+        } else {
+            "active"
+        }
+    }
+}
+
 /// A new agent to create at enrolment.
 #[derive(Debug, Clone)]
 pub struct NewAgent {

@@ -153,15 +153,7 @@ impl AgentsPage<'_> {
         when(*t)
     }
     fn state(&self, t: &TokenInfo) -> &'static str {
-        if t.revoked_at.is_some() {
-            "revoked"
-        } else if t.expires_at.is_some_and(|e| e <= chrono::Utc::now()) {
-            "expired"
-        } else if t.uses_left.is_some_and(|u| u <= 0) {
-            "used up"
-        } else {
-            "active"
-        }
+        t.state(chrono::Utc::now())
     }
 }
 

@@ -130,24 +130,7 @@ pub async fn dashboard(ui: Ui, State(st): State<AppState>) -> Response {
 
 /// A category's name in the page's language: the plan's section heading.
 pub fn category_label(ui: &Ui, cat: &str) -> String {
-    use crate::plan::model::DeviceKind;
-    let kind = match Category::parse(cat) {
-        Some(Category::OfficePc | Category::Laptop) => DeviceKind::OfficePcs,
-        Some(Category::Server) => DeviceKind::Servers,
-        Some(Category::NasBackup) => DeviceKind::BackupUnits,
-        Some(Category::PhoneSystemVoip) => DeviceKind::PhoneSystem,
-        Some(Category::MobilePhone) => DeviceKind::MobilePhones,
-        Some(Category::Tablet) => DeviceKind::Tablets,
-        Some(Category::Printer) => DeviceKind::Printers,
-        Some(
-            Category::NetworkRouter
-            | Category::NetworkFirewall
-            | Category::NetworkSwitch
-            | Category::NetworkAccessPoint
-            | Category::NetworkEquipment,
-        ) => DeviceKind::Network,
-        _ => DeviceKind::Other,
-    };
+    let kind = crate::plan::devices::kind_of(Category::parse(cat));
     format!("{} ({cat})", ui.t(layout::heading(kind)))
 }
 
