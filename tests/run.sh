@@ -13,8 +13,9 @@ cd "$(dirname "$0")/.."
 # procps/coreutils (nproc, df), age (age and age-keygen: the export is
 # decrypted without Census), python3-docx (an independent reader of the
 # DOCX plan, run as /usr/bin/python3), chromium and chromium-driver (the web
-# interface driven headless).
-pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim age python3-docx chromium chromium-driver)
+# interface driven headless), systemd (systemd-analyze verifies the units),
+# curl (runs the collector's install.sh as a user would).
+pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim age python3-docx chromium chromium-driver systemd curl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

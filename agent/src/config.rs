@@ -131,10 +131,10 @@ impl AgentConfig {
         Ok(cfg)
     }
 
-    /// Write the config with comments, readable by its owner only.
-    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
+    /// The configuration file's text, with comments.
+    pub fn to_toml(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_string()).to_string();
-        let text = format!(
+        format!(
             "# census-agent configuration, written by `census-agent enroll`.\n\
              # Keep it readable by root only: it holds this agent's secret.\n\n\
              # The collector this agent reports to.\n\
@@ -162,7 +162,12 @@ impl AgentConfig {
             self.spool_max_reports,
             self.spool_max_bytes,
             q(&self.root.to_string_lossy()),
-        );
+        )
+    }
+
+    /// Write the config with comments, readable by its owner only.
+    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
+        let text = self.to_toml();
         let err = |source| ConfigError::Write {
             path: path.into(),
             source,

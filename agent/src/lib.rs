@@ -4,10 +4,13 @@
 //!
 //! The agent never sends packets except to its collector ([`transport`]);
 //! collection itself only reads local state. [`run`] is the service loop,
-//! [`spool`] keeps what the collector has not acknowledged yet.
+//! [`spool`] keeps what the collector has not acknowledged yet; [`enroll`]
+//! and [`install`] set an agent up (and [`install`] takes it away again).
 
 pub mod config;
+pub mod enroll;
 pub mod facets;
+pub mod install;
 pub mod probe;
 pub mod run;
 pub mod spool;

@@ -1,16 +1,17 @@
 //! `census-agent`: the command-line shell over the agent library.
 //! `collect` prints one report; `enroll`, `run` and `status` deliver reports
-//! to the collector and say how that is going.
+//! to the collector and say how that is going; `install` and `uninstall`
+//! set the agent up as a service and take it away again.
 
 use anyhow::{Context, Result, bail};
 use census_agent::config::{AgentConfig, default_config_path, default_state_dir};
+use census_agent::enroll::EnrollParams;
+use census_agent::install::{self, InstallOptions, UninstallOptions};
 use census_agent::probe::Probe;
 use census_agent::run::{self, State};
 use census_agent::spool::Spool;
 use census_agent::transport::Transport;
-use census_shared::api::EnrollRequest;
-use census_shared::duration::parse_duration;
-use census_shared::pin::{parse_fingerprint, to_hex};
+use census_shared::pin::parse_fingerprint;
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -67,6 +68,47 @@ enum Command {
         #[arg(long, default_value = "/")]
         root: PathBuf,
     },
+    /// Enrol and install the agent as a service that starts at boot: the
+    /// configuration in /etc/census/agent.toml (0600), state and spool in
+    /// /var/lib/census-agent, the binary in /usr/local/bin, a hardened
+    /// systemd unit running as the user census-agent. Running it again
+    /// keeps an existing enrolment with the same collector.
+    Install {
+        /// The collector's URL, e.g. https://192.0.2.10:8443.
+        #[arg(long)]
+        collector: String,
+        /// An enrolment token (`census-collector token create`).
+        #[arg(long, env = "CENSUS_TOKEN", hide_env_values = true)]
+        token: String,
+        /// SHA-256 of the collector's public key, as the collector prints it.
+        #[arg(long)]
+        fingerprint: String,
+        /// Time between reports [default: 24h, or what an existing
+        /// enrolment says].
+        #[arg(long)]
+        interval: Option<String>,
+        /// Install into this directory tree instead of / (packaging,
+        /// images, tests): nothing on the running machine changes.
+        #[arg(long, default_value = "/")]
+        root: PathBuf,
+        /// Print every step without doing any (no enrolment either).
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Stop and remove the service and the binary install copied; the
+    /// configuration and state stay unless --purge.
+    Uninstall {
+        /// Also remove the configuration (id and secret), state, spool and
+        /// the census-agent user.
+        #[arg(long)]
+        purge: bool,
+        /// Uninstall from this directory tree instead of /.
+        #[arg(long, default_value = "/")]
+        root: PathBuf,
+        /// Print every step without doing any.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Collect and report now and then at every interval, until stopped.
     Run {
         /// One cycle, then exit: non-zero if the report was neither
@@ -97,44 +139,69 @@ fn main() -> Result<()> {
             state_dir,
             root,
         } => {
-            let pin = parse_fingerprint(&fingerprint)
-                .context("--fingerprint: expected the 64 hex digits of a SHA-256, as the collector prints it")?;
-            parse_duration(&interval).context("--interval")?;
-            let collector = collector.trim_end_matches('/').to_string();
-            let transport = Transport::new(&collector, pin)?;
-            let facts = census_agent::collect(&Probe::at(&root), None);
-            let req = EnrollRequest {
-                token,
-                hostname: facts
-                    .host
-                    .hostname
-                    .clone()
-                    .unwrap_or_else(|| "unknown".into()),
-                os: facts.os.pretty_name.clone(),
-                agent_version: Some(census_agent::VERSION.into()),
-            };
-            let resp = runtime()?
-                .block_on(transport.enroll(&req))
-                .context("enrolment failed")?;
-            let cfg = AgentConfig {
+            let cfg = census_agent::enroll::enroll(&EnrollParams {
                 collector,
-                fingerprint: to_hex(&pin),
-                agent_id: resp.agent_id.clone(),
-                secret: resp.secret,
+                token,
+                fingerprint,
                 interval,
                 state_dir: state_dir.unwrap_or_else(default_state_dir),
-                spool_max_reports: 100,
-                spool_max_bytes: 64 * 1024 * 1024,
                 root,
-            };
+            })?;
             cfg.save(&config_path)?;
             eprintln!(
                 "enrolled as {} at {}; configuration written to {}",
-                resp.agent_id,
+                cfg.agent_id,
                 cfg.collector,
                 config_path.display()
             );
-            println!("{}", resp.agent_id);
+            println!("{}", cfg.agent_id);
+            Ok(())
+        }
+        Command::Install {
+            collector,
+            token,
+            fingerprint,
+            interval,
+            root,
+            dry_run,
+        } => {
+            if cli.config.is_some() {
+                bail!(
+                    "install writes /etc/census/agent.toml under --root; --config does not apply"
+                );
+            }
+            let opts = InstallOptions {
+                collector,
+                token,
+                fingerprint,
+                interval,
+                root,
+                dry_run,
+            };
+            let done = install::install(&opts, &mut std::io::stdout().lock())?;
+            if dry_run {
+                println!("dry run: nothing was changed");
+            } else {
+                println!("{}", done.next);
+            }
+            Ok(())
+        }
+        Command::Uninstall {
+            purge,
+            root,
+            dry_run,
+        } => {
+            let opts = UninstallOptions {
+                purge,
+                root,
+                dry_run,
+            };
+            let next = install::uninstall(&opts, &mut std::io::stdout().lock())?;
+            if dry_run {
+                println!("dry run: nothing was changed");
+            } else if !next.is_empty() {
+                println!("{next}");
+            }
             Ok(())
         }
         Command::Run { once } => {

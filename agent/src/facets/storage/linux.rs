@@ -1,6 +1,12 @@
 //! `storage` on Linux: disks from `/sys/block` and the udev database
-//! (`/run/udev/data`), volumes from `/proc/self/mounts` with `statvfs(3)`,
+//! (`/run/udev/data`), volumes from the mount table with `statvfs(3)`,
 //! encryption from device-mapper (`dm/uuid` `CRYPT-…`, followed through LVM).
+//!
+//! The mount table is init's (`/proc/1/mounts`) when readable, else the
+//! agent's own: the agent's service runs in its own mount namespace
+//! (systemd's `ProtectSystem=`, `PrivateTmp=`, `ReadWritePaths=`), where
+//! bind mounts of the root file system (`/tmp`, `/home`, the state
+//! directory) would otherwise show up as volumes the machine does not have.
 
 use super::{interesting, parse_mounts, udev_decode, udev_properties};
 use crate::facets::{Facet, FacetError};
@@ -27,7 +33,8 @@ impl Facet for Storage {
             r.storage.disks.push(disk(p, &name));
         }
         let mounts = p
-            .read("/proc/self/mounts")
+            .read("/proc/1/mounts")
+            .or_else(|_| p.read("/proc/self/mounts"))
             .or_else(|_| p.read("/proc/mounts"))
             .map_err(|e| FacetError::read("/proc/self/mounts", e))?;
         for m in interesting(parse_mounts(&mounts)) {
@@ -205,4 +212,42 @@ fn dm_is_crypt(p: &Probe, dm: &str, depth: u8) -> bool {
         .iter()
         .filter(|s| s.starts_with("dm-"))
         .any(|s| dm_is_crypt(p, s, depth + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_s_mount_table_wins_over_a_service_namespace() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |p: &str, text: &str| {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let root = "/dev/vda1 / ext4 rw 0 0\n";
+        // What a hardened service sees: the root file system bound again.
+        write(
+            "proc/self/mounts",
+            &format!(
+                "{root}/dev/vda1 /tmp ext4 rw 0 0\n/dev/vda1 /var/lib/census-agent ext4 rw 0 0\n"
+            ),
+        );
+        write("proc/1/mounts", root);
+        let mut r = HostReport::new("r".into(), Default::default(), chrono::Utc::now());
+        Storage.collect(&Probe::at(dir.path()), &mut r).unwrap();
+        let points: Vec<_> = r
+            .storage
+            .volumes
+            .iter()
+            .map(|v| v.mount_point.as_str())
+            .collect();
+        assert_eq!(points, ["/"]);
+        // Without init's table (a recording), the agent's own is used.
+        std::fs::remove_file(dir.path().join("proc/1/mounts")).unwrap();
+        let mut r = HostReport::new("r".into(), Default::default(), chrono::Utc::now());
+        Storage.collect(&Probe::at(dir.path()), &mut r).unwrap();
+        assert_eq!(r.storage.volumes.len(), 3);
+    }
 }

@@ -1,0 +1,708 @@
+//! `census-agent install` and `uninstall`: enrol, write the configuration,
+//! put the binary in place and register the service with the init system,
+//! or take it all away again. One module per init system: [`systemd`]
+//! (Linux, used today), [`launchd`] and [`windows`] (text generators for
+//! issue 9's platforms, not wired to anything yet).
+//!
+//! Everything is a list of [`Step`]s, built first and then either printed
+//! (`--dry-run`) or carried out and printed as it goes, so what a dry run
+//! shows is exactly what an install does. With a `root` other than `/` the
+//! steps write into that directory tree and never touch the running
+//! machine: no user is created and no `systemctl` runs; the service is
+//! enabled by its `multi-user.target.wants` link, as `systemctl enable`
+//! would. On `/` without a running systemd (containers) the files are
+//! written and enabled the same way, and the outcome says how to start it.
+
+pub mod launchd;
+pub mod systemd;
+pub mod windows;
+
+use crate::config::AgentConfig;
+use crate::enroll::{EnrollError, EnrollParams};
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The configuration, as the running service sees it.
+pub const CONFIG: &str = "/etc/census/agent.toml";
+/// State and spool, as the running service sees them.
+pub const STATE_DIR: &str = "/var/lib/census-agent";
+/// Where `install` copies its own binary.
+pub const LOCAL_BIN: &str = "/usr/local/bin/census-agent";
+/// Where the `.deb` puts the binary (used in place, never removed here).
+pub const PACKAGED_BIN: &str = "/usr/bin/census-agent";
+
+/// Why installing or uninstalling stopped. Steps already carried out stay
+/// done; running the command again continues from where it is.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    #[error(
+        "installing into / needs root (this runs as user id {0}): run it with sudo, or pass --root DIR to install into a directory tree"
+    )]
+    NotRoot(u32),
+    #[error(transparent)]
+    Enroll(#[from] EnrollError),
+    #[error("cannot {step}: {source}")]
+    Io {
+        step: String,
+        source: std::io::Error,
+    },
+    #[error("`{command}` failed: {message}")]
+    Command { command: String, message: String },
+    #[error("cannot find this program's own binary to copy ({0}): run it by its full path")]
+    OwnBinary(std::io::Error),
+    #[error("cannot write the report of what was done: {0}")]
+    Output(std::io::Error),
+}
+
+/// One thing install or uninstall does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Ask the collector for an id and secret (done before any file is written).
+    Enrol { collector: String },
+    /// An existing enrolment with the same collector is kept.
+    KeepEnrolment { agent_id: String, config: PathBuf },
+    /// Create a directory (and its parents) and set its mode.
+    Mkdir { path: PathBuf, mode: u32 },
+    /// Write a file atomically with this mode.
+    Write {
+        path: PathBuf,
+        mode: u32,
+        what: &'static str,
+        bytes: Vec<u8>,
+    },
+    /// Copy a file atomically (works over a running binary).
+    Copy { from: PathBuf, to: PathBuf },
+    /// Create (or replace) a symbolic link.
+    Symlink { link: PathBuf, target: PathBuf },
+    /// Create the service's system user (only on `/`, only if missing).
+    AddUser { name: String, home: String },
+    /// Delete the service's system user (uninstall --purge on `/`).
+    DelUser { name: String },
+    /// Run a program; `tolerate` failures that mean "already so".
+    Run {
+        program: String,
+        args: Vec<String>,
+        tolerate: bool,
+    },
+    /// Remove a file or link.
+    Remove { path: PathBuf, what: &'static str },
+    /// Remove a directory and everything in it.
+    RemoveTree { path: PathBuf, what: &'static str },
+    /// Remove a directory if it is empty.
+    RemoveEmptyDir { path: PathBuf },
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Enrol { collector } => write!(f, "enrol with the collector {collector}"),
+            Step::KeepEnrolment { agent_id, config } => write!(
+                f,
+                "keep the enrolment as {agent_id} in {} (same collector and key)",
+                config.display()
+            ),
+            Step::Mkdir { path, mode } => {
+                write!(f, "create directory {} ({mode:04o})", path.display())
+            }
+            Step::Write {
+                path, mode, what, ..
+            } => write!(f, "write {} ({mode:04o}): {what}", path.display()),
+            Step::Copy { from, to } => {
+                write!(f, "copy {} to {} (0755)", from.display(), to.display())
+            }
+            Step::Symlink { link, target } => {
+                write!(f, "link {} -> {}", link.display(), target.display())
+            }
+            Step::AddUser { name, home } => {
+                write!(f, "create system user {name} (home {home}, no login shell)")
+            }
+            Step::DelUser { name } => write!(f, "delete system user {name}"),
+            Step::Run { program, args, .. } => write!(f, "run {program} {}", args.join(" ")),
+            Step::Remove { path, what } => write!(f, "remove {}: {what}", path.display()),
+            Step::RemoveTree { path, what } => {
+                write!(f, "remove {} and all it holds: {what}", path.display())
+            }
+            Step::RemoveEmptyDir { path } => {
+                write!(f, "remove {} if empty", path.display())
+            }
+        }
+    }
+}
+
+/// Where files go: `/` or a directory tree standing for it.
+#[derive(Debug, Clone)]
+pub struct Target {
+    root: PathBuf,
+}
+
+impl Target {
+    /// Install into `root`.
+    pub fn new(root: &Path) -> Target {
+        Target { root: root.into() }
+    }
+
+    /// True when installing onto this running machine.
+    pub fn is_live(&self) -> bool {
+        self.root == Path::new("/")
+    }
+
+    /// The place of `path` (absolute, as the service sees it) in the tree.
+    pub fn path(&self, path: &str) -> PathBuf {
+        self.root.join(path.trim_start_matches('/'))
+    }
+
+    /// systemd runs this machine: `systemctl` can start the service now.
+    pub fn systemd_running(&self) -> bool {
+        self.is_live() && Path::new("/run/systemd/system").is_dir()
+    }
+}
+
+/// What `census-agent install` was asked.
+#[derive(Debug, Clone)]
+pub struct InstallOptions {
+    pub collector: String,
+    pub token: String,
+    pub fingerprint: String,
+    /// Time between reports; `None` keeps an existing enrolment's (or 24h).
+    pub interval: Option<String>,
+    /// Install into this tree (`/` for this machine).
+    pub root: PathBuf,
+    pub dry_run: bool,
+}
+
+/// What `census-agent uninstall` was asked.
+#[derive(Debug, Clone)]
+pub struct UninstallOptions {
+    /// Also remove configuration, state, spool and the service user.
+    pub purge: bool,
+    pub root: PathBuf,
+    pub dry_run: bool,
+}
+
+/// How an install ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Installed {
+    /// The agent's id at the collector (`None` in a dry run of a new enrolment).
+    pub agent_id: Option<String>,
+    /// The service runs now.
+    pub started: bool,
+    /// What the person should know or do next.
+    pub next: String,
+}
+
+fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() }
+}
+
+/// Enrol (unless this tree is already enrolled with the same collector and
+/// key), write the configuration (0600), the binary, the user entry and the
+/// unit, and start the service when systemd runs this machine.
+pub fn install(opts: &InstallOptions, out: &mut dyn Write) -> Result<Installed, InstallError> {
+    let target = Target::new(&opts.root);
+    if target.is_live() && !opts.dry_run && euid() != 0 {
+        return Err(InstallError::NotRoot(euid()));
+    }
+    let mut params = EnrollParams {
+        collector: opts.collector.clone(),
+        token: opts.token.clone(),
+        fingerprint: opts.fingerprint.clone(),
+        interval: opts.interval.clone().unwrap_or_else(|| "24h".into()),
+        state_dir: STATE_DIR.into(),
+        root: "/".into(),
+    };
+    let pin = params.check()?;
+    let config_path = target.path(CONFIG);
+    let existing = AgentConfig::load(&config_path).ok().filter(|c| {
+        c.collector == params.collector_url()
+            && census_shared::pin::parse_fingerprint(&c.fingerprint) == Some(pin)
+    });
+    let dry =
+        |s: &Step, out: &mut dyn Write| writeln!(out, "would {s}").map_err(InstallError::Output);
+
+    // 1. Enrolment: before anything is written, so a refused token leaves
+    //    no trace on the machine.
+    let cfg = match existing {
+        Some(mut cfg) => {
+            let step = Step::KeepEnrolment {
+                agent_id: cfg.agent_id.clone(),
+                config: config_path.clone(),
+            };
+            if opts.dry_run {
+                dry(&step, out)?;
+            } else {
+                say(out, &step)?;
+            }
+            if let Some(i) = &opts.interval {
+                cfg.interval = i.clone();
+            }
+            Some(cfg)
+        }
+        None => {
+            let step = Step::Enrol {
+                collector: params.collector_url(),
+            };
+            if opts.dry_run {
+                dry(&step, out)?;
+                None
+            } else {
+                say(out, &step)?;
+                params.interval = opts.interval.clone().unwrap_or_else(|| "24h".into());
+                let cfg = crate::enroll::enroll(&params)?;
+                writeln!(out, "  enrolled as {}", cfg.agent_id).map_err(InstallError::Output)?;
+                Some(cfg)
+            }
+        }
+    };
+    let agent_id = cfg.as_ref().map(|c| c.agent_id.clone());
+    let config_bytes = cfg
+        .as_ref()
+        .map(|c| c.to_toml().into_bytes())
+        .unwrap_or_default();
+
+    // 2. Files and the service.
+    let own = std::env::current_exe().map_err(InstallError::OwnBinary)?;
+    let packaged = target.path(PACKAGED_BIN);
+    let uses_package = same_file(&own, &packaged);
+    let exec = if uses_package {
+        PACKAGED_BIN
+    } else {
+        LOCAL_BIN
+    };
+    let mut steps = vec![
+        Step::Mkdir {
+            path: target.path("/etc/census"),
+            mode: 0o755,
+        },
+        Step::Write {
+            path: config_path.clone(),
+            mode: 0o600,
+            what: "the agent's configuration (collector, pinned key, id, secret)",
+            bytes: config_bytes,
+        },
+        Step::Mkdir {
+            path: target.path(STATE_DIR),
+            mode: 0o700,
+        },
+    ];
+    if !uses_package && !same_file(&own, &target.path(LOCAL_BIN)) {
+        steps.push(Step::Copy {
+            from: own.clone(),
+            to: target.path(LOCAL_BIN),
+        });
+    }
+    steps.push(Step::Write {
+        path: target.path(systemd::SYSUSERS_PATH),
+        mode: 0o644,
+        what: "the service user, for systemd-sysusers",
+        bytes: systemd::sysusers(STATE_DIR).into_bytes(),
+    });
+    if target.is_live() && !user_exists(systemd::USER) {
+        steps.push(Step::AddUser {
+            name: systemd::USER.into(),
+            home: STATE_DIR.into(),
+        });
+    }
+    steps.push(Step::Write {
+        path: target.path(systemd::UNIT_PATH),
+        mode: 0o644,
+        what: "the systemd unit",
+        bytes: systemd::unit(exec, CONFIG, STATE_DIR).into_bytes(),
+    });
+    let started = target.systemd_running();
+    if started {
+        for args in [
+            vec!["daemon-reload"],
+            vec!["enable", systemd::UNIT_NAME],
+            vec!["restart", systemd::UNIT_NAME],
+        ] {
+            steps.push(Step::Run {
+                program: "systemctl".into(),
+                args: args.into_iter().map(String::from).collect(),
+                tolerate: false,
+            });
+        }
+    } else {
+        steps.push(Step::Symlink {
+            link: target.path(systemd::WANTS_LINK),
+            target: systemd::UNIT_PATH.into(),
+        });
+    }
+    run_steps(&steps, opts.dry_run, out)?;
+
+    let next = if started {
+        format!(
+            "the agent runs now and at every boot; see `census-agent status` and `journalctl -u {}`",
+            systemd::SERVICE_NAME
+        )
+    } else if target.is_live() {
+        format!(
+            "systemd is not running on this machine (no /run/systemd/system), so the service was \
+             written and enabled but not started. Start the agent under your init system with \
+             `{exec} --config {CONFIG} run` (as root, or as {} with CAP_DAC_READ_SEARCH), or \
+             run `systemctl start {}` once systemd runs.",
+            systemd::USER,
+            systemd::SERVICE_NAME
+        )
+    } else {
+        format!(
+            "installed into {}: the service is enabled and starts when that tree boots \
+             (systemd-sysusers creates the {} user from {}). On a running system: \
+             `systemctl daemon-reload && systemctl start {}`.",
+            opts.root.display(),
+            systemd::USER,
+            systemd::SYSUSERS_PATH,
+            systemd::SERVICE_NAME
+        )
+    };
+    Ok(Installed {
+        agent_id,
+        started,
+        next,
+    })
+}
+
+/// Stop and disable the service, remove the unit and the copied binary;
+/// with `purge` also the configuration, state, spool and service user.
+/// Returns what the person should know next.
+pub fn uninstall(opts: &UninstallOptions, out: &mut dyn Write) -> Result<String, InstallError> {
+    let target = Target::new(&opts.root);
+    if target.is_live() && !opts.dry_run && euid() != 0 {
+        return Err(InstallError::NotRoot(euid()));
+    }
+    let present = |p: &PathBuf| p.symlink_metadata().is_ok();
+    let systemd = target.systemd_running();
+    let unit = target.path(systemd::UNIT_PATH);
+    let agent_id = AgentConfig::load(&target.path(CONFIG))
+        .ok()
+        .map(|c| c.agent_id);
+    let mut steps = Vec::new();
+    if systemd && present(&unit) {
+        steps.push(Step::Run {
+            program: "systemctl".into(),
+            args: vec!["disable".into(), "--now".into(), systemd::UNIT_NAME.into()],
+            tolerate: true,
+        });
+    }
+    for (p, what) in [
+        (target.path(systemd::WANTS_LINK), "the service's boot link"),
+        (unit.clone(), "the systemd unit"),
+    ] {
+        if present(&p) {
+            steps.push(Step::Remove { path: p, what });
+        }
+    }
+    if systemd {
+        steps.push(Step::Run {
+            program: "systemctl".into(),
+            args: vec!["daemon-reload".into()],
+            tolerate: false,
+        });
+    }
+    let local = target.path(LOCAL_BIN);
+    if present(&local) {
+        steps.push(Step::Remove {
+            path: local,
+            what: "the agent binary install copied",
+        });
+    }
+    if opts.purge {
+        for (p, what) in [
+            (target.path(CONFIG), "the configuration (id and secret)"),
+            (
+                target.path(systemd::SYSUSERS_PATH),
+                "the service user's sysusers entry",
+            ),
+        ] {
+            if present(&p) {
+                steps.push(Step::Remove { path: p, what });
+            }
+        }
+        let state = target.path(STATE_DIR);
+        if present(&state) {
+            steps.push(Step::RemoveTree {
+                path: state,
+                what: "state and spooled reports",
+            });
+        }
+        if present(&target.path("/etc/census")) {
+            steps.push(Step::RemoveEmptyDir {
+                path: target.path("/etc/census"),
+            });
+        }
+        if target.is_live() && user_exists(systemd::USER) {
+            steps.push(Step::DelUser {
+                name: systemd::USER.into(),
+            });
+        }
+    }
+    if steps.is_empty() {
+        writeln!(
+            out,
+            "nothing to remove: the agent is not installed in {}",
+            opts.root.display()
+        )
+        .map_err(InstallError::Output)?;
+    }
+    run_steps(&steps, opts.dry_run, out)?;
+    let packaged = present(&target.path(PACKAGED_BIN));
+    let mut next = String::new();
+    if !opts.purge {
+        next.push_str(&format!(
+            "kept {CONFIG} and {STATE_DIR} (`census-agent uninstall --purge` removes them). "
+        ));
+    }
+    if let Some(id) = agent_id {
+        next.push_str(&format!(
+            "The collector still lists agent {id}: revoke it there with `census-collector agents revoke {id}`. "
+        ));
+    }
+    if packaged {
+        next.push_str(&format!(
+            "{PACKAGED_BIN} belongs to the census-agent package: remove it with `apt remove census-agent`."
+        ));
+    }
+    Ok(next.trim_end().to_string())
+}
+
+fn say(out: &mut dyn Write, step: &Step) -> Result<(), InstallError> {
+    writeln!(out, "{step}").map_err(InstallError::Output)
+}
+
+/// Print every step (`dry_run`), or print and carry out each in turn.
+pub fn run_steps(steps: &[Step], dry_run: bool, out: &mut dyn Write) -> Result<(), InstallError> {
+    for step in steps {
+        if dry_run {
+            writeln!(out, "would {step}").map_err(InstallError::Output)?;
+        } else {
+            say(out, step)?;
+            carry_out(step)?;
+        }
+    }
+    Ok(())
+}
+
+fn carry_out(step: &Step) -> Result<(), InstallError> {
+    let io = |source: std::io::Error| InstallError::Io {
+        step: step.to_string(),
+        source,
+    };
+    match step {
+        Step::Enrol { .. } | Step::KeepEnrolment { .. } => Ok(()),
+        Step::Mkdir { path, mode } => {
+            std::fs::create_dir_all(path).map_err(io)?;
+            set_mode(path, *mode).map_err(io)
+        }
+        Step::Write {
+            path, mode, bytes, ..
+        } => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(io)?;
+            }
+            write_atomic(path, bytes, *mode).map_err(io)
+        }
+        Step::Copy { from, to } => {
+            let bytes = std::fs::read(from).map_err(io)?;
+            if let Some(dir) = to.parent() {
+                std::fs::create_dir_all(dir).map_err(io)?;
+            }
+            write_atomic(to, &bytes, 0o755).map_err(io)
+        }
+        Step::Symlink { link, target } => {
+            if let Some(dir) = link.parent() {
+                std::fs::create_dir_all(dir).map_err(io)?;
+            }
+            if link.symlink_metadata().is_ok() {
+                std::fs::remove_file(link).map_err(io)?;
+            }
+            symlink(target, link).map_err(io)
+        }
+        Step::AddUser { name, home } => run(
+            "useradd",
+            &[
+                "--system",
+                "--user-group",
+                "--home-dir",
+                home,
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                "--comment",
+                "Census agent",
+                name,
+            ],
+            false,
+        ),
+        Step::DelUser { name } => run("userdel", &[name.as_str()], true),
+        Step::Run {
+            program,
+            args,
+            tolerate,
+        } => {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            run(program, &args, *tolerate)
+        }
+        Step::Remove { path, .. } => match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(e)),
+            _ => Ok(()),
+        },
+        Step::RemoveTree { path, .. } => match std::fs::remove_dir_all(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(e)),
+            _ => Ok(()),
+        },
+        Step::RemoveEmptyDir { path } => {
+            // Other Census files (the collector's configuration) may live there.
+            let _ = std::fs::remove_dir(path);
+            Ok(())
+        }
+    }
+}
+
+fn run(program: &str, args: &[&str], tolerate: bool) -> Result<(), InstallError> {
+    let command = format!("{program} {}", args.join(" "));
+    match Command::new(program).args(args).output() {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => {
+            let message = format!(
+                "{} ({})",
+                String::from_utf8_lossy(&o.stderr).trim(),
+                o.status
+            );
+            if tolerate {
+                Ok(())
+            } else {
+                Err(InstallError::Command { command, message })
+            }
+        }
+        Err(e) => Err(InstallError::Command {
+            command,
+            message: format!("{e}: is {program} installed?"),
+        }),
+    }
+}
+
+/// Write `bytes` to a temporary file beside `path`, set `mode`, rename over
+/// `path`: readers never see half a file, and a running binary can be
+/// replaced.
+fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.census-tmp"));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    let mut f = opts.open(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    set_mode(&tmp, mode)?;
+    std::fs::rename(&tmp, path)
+}
+
+fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, mode);
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(not(unix))]
+fn symlink(_target: &Path, _link: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::other("symbolic links need a Unix system"))
+}
+
+/// Both paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The user exists on this machine (`getent passwd`, so NSS is asked too).
+fn user_exists(name: &str) -> bool {
+    Command::new("getent")
+        .args(["passwd", name])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tree_is_not_the_live_machine() {
+        let t = Target::new(Path::new("/tmp/x"));
+        assert!(!t.is_live() && !t.systemd_running());
+        assert_eq!(
+            t.path(CONFIG),
+            PathBuf::from("/tmp/x/etc/census/agent.toml")
+        );
+        assert!(Target::new(Path::new("/")).is_live());
+    }
+
+    #[test]
+    fn steps_carry_out_what_they_print() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a/b/file");
+        let steps = vec![
+            Step::Write {
+                path: f.clone(),
+                mode: 0o600,
+                what: "a file",
+                bytes: b"x".to_vec(),
+            },
+            Step::Symlink {
+                link: dir.path().join("l/link"),
+                target: f.clone(),
+            },
+        ];
+        let mut out = Vec::new();
+        run_steps(&steps, true, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("would write "), "{text}");
+        assert!(text.contains("(0600): a file"), "{text}");
+        assert!(!f.exists(), "a dry run writes nothing");
+        let mut out = Vec::new();
+        run_steps(&steps, false, &mut out).unwrap();
+        assert_eq!(std::fs::read(&f).unwrap(), b"x");
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(f.metadata().unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::read_link(dir.path().join("l/link")).unwrap(), f);
+        // Replacing a link works too.
+        run_steps(&steps, false, &mut Vec::new()).unwrap();
+        let err = run_steps(
+            &[Step::Run {
+                program: "false".into(),
+                args: vec![],
+                tolerate: false,
+            }],
+            false,
+            &mut Vec::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("`false ` failed"), "{err}");
+    }
+}

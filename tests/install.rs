@@ -1,0 +1,419 @@
+//! Deploying Census: `census-agent install` and `uninstall` into temporary
+//! directory trees (`--root`) against a collector on 127.0.0.1, checking
+//! every file and mode; the units checked by the real `systemd-analyze
+//! verify`; the collector's `/install.sh` fetched with curl's key pin and
+//! run to a working enrolment; the `.deb` packages built by
+//! `deploy/deb/build.sh`.
+//!
+//! Only the package test changes this machine (it installs and purges the
+//! packages with dpkg, as root, and says so); every other test writes only
+//! inside its own temporary directory.
+
+use census_agent::config::AgentConfig;
+use census_tests::{Collector, bin, err, free_port, ok};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn agent(args: &[&str]) -> Output {
+    Command::new(bin("census-agent"))
+        .args(["--log", "warn"])
+        .args(args)
+        .env_remove("CENSUS_TOKEN")
+        .output()
+        .unwrap()
+}
+
+fn install(c: &Collector, root: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "install",
+        "--collector",
+        &c.url,
+        "--token",
+        &c.token,
+        "--fingerprint",
+        &c.fingerprint,
+        "--root",
+        root.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    agent(&args)
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::symlink_metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+/// Every file an install writes into `root`, with its mode; the config
+/// names `c` and the agent's id, and the binary is the one that ran.
+fn assert_installed(root: &Path, c: &Collector, binary: &Path) -> AgentConfig {
+    let config = root.join("etc/census/agent.toml");
+    assert_eq!(mode(&config), 0o600);
+    let cfg = AgentConfig::load(&config).unwrap();
+    assert_eq!(cfg.collector, c.url);
+    assert_eq!(cfg.fingerprint, c.fingerprint);
+    assert_eq!(cfg.state_dir, Path::new("/var/lib/census-agent"));
+    assert_eq!(cfg.root, Path::new("/"));
+    assert_eq!(mode(&root.join("etc/census")), 0o755);
+    assert_eq!(mode(&root.join("var/lib/census-agent")), 0o700);
+    let installed = root.join("usr/local/bin/census-agent");
+    assert_eq!(mode(&installed), 0o755);
+    assert_eq!(
+        std::fs::read(&installed).unwrap(),
+        std::fs::read(binary).unwrap()
+    );
+    let unit = root.join("etc/systemd/system/census-agent.service");
+    assert_eq!(mode(&unit), 0o644);
+    let text = std::fs::read_to_string(&unit).unwrap();
+    assert!(
+        text.contains(
+            "\nExecStart=/usr/local/bin/census-agent --config /etc/census/agent.toml run\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\nUser=census-agent\n"), "{text}");
+    let link = root.join("etc/systemd/system/multi-user.target.wants/census-agent.service");
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        Path::new("/etc/systemd/system/census-agent.service")
+    );
+    let sysusers = root.join("etc/sysusers.d/census-agent.conf");
+    assert_eq!(mode(&sysusers), 0o644);
+    assert!(
+        std::fs::read_to_string(&sysusers)
+            .unwrap()
+            .contains("u census-agent - \"Census agent\" /var/lib/census-agent")
+    );
+    cfg
+}
+
+/// Files under `root`, relative, sorted (links and directories included).
+fn tree(root: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            out.push(p.strip_prefix(base).unwrap().display().to_string());
+            if e.file_type().unwrap().is_dir() {
+                walk(base, &p, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
+
+/// The installed configuration works: a copy pointing its state into the
+/// tree (the real one names /var/lib/census-agent) delivers a report.
+fn assert_config_delivers(cfg: &AgentConfig, dir: &Path) {
+    let mut cfg = cfg.clone();
+    cfg.state_dir = dir.join("state");
+    let path = dir.join("check.toml");
+    cfg.save(&path).unwrap();
+    let out = agent(&["--config", path.to_str().unwrap(), "run", "--once"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stderr.contains("delivered 1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn install_into_a_tree_enrols_and_writes_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Collector::start(&dir.path().join("collector"), free_port(), "");
+    let root = dir.path().join("root");
+    let out = ok(install(&c, &root, &["--interval", "6h"]));
+    // No systemd runs a tree: the output says so and how to start it.
+    assert!(out.contains("installed into"), "{out}");
+    assert!(out.contains("systemctl daemon-reload && systemctl start census-agent"));
+    let cfg = assert_installed(&root, &c, &bin("census-agent"));
+    assert_eq!(cfg.interval, "6h");
+    let agents = c.agents();
+    assert_eq!(agents.len(), 1);
+    assert_eq!(agents[0]["id"], cfg.agent_id.as_str());
+    assert!(
+        out.contains(&format!("enrolled as {}", cfg.agent_id)),
+        "{out}"
+    );
+    assert_eq!(
+        tree(&root),
+        [
+            "etc",
+            "etc/census",
+            "etc/census/agent.toml",
+            "etc/systemd",
+            "etc/systemd/system",
+            "etc/systemd/system/census-agent.service",
+            "etc/systemd/system/multi-user.target.wants",
+            "etc/systemd/system/multi-user.target.wants/census-agent.service",
+            "etc/sysusers.d",
+            "etc/sysusers.d/census-agent.conf",
+            "usr",
+            "usr/local",
+            "usr/local/bin",
+            "usr/local/bin/census-agent",
+            "var",
+            "var/lib",
+            "var/lib/census-agent",
+        ]
+    );
+    assert_config_delivers(&cfg, dir.path());
+
+    // Again: the same collector and key keep the enrolment; nothing new
+    // is listed at the collector, the interval stays.
+    let out = ok(install(&c, &root, &[]));
+    assert!(out.contains("keep the enrolment as"), "{out}");
+    let again = assert_installed(&root, &c, &bin("census-agent"));
+    assert_eq!(again.agent_id, cfg.agent_id);
+    assert_eq!(again.secret, cfg.secret);
+    assert_eq!(again.interval, "6h");
+    assert_eq!(c.agents().len(), 1);
+
+    // The installed binary is a working agent.
+    let v = Command::new(root.join("usr/local/bin/census-agent"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(ok(v).starts_with("census-agent "));
+}
+
+#[test]
+fn dry_run_prints_every_step_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Collector::start(&dir.path().join("collector"), free_port(), "");
+    let root = dir.path().join("root");
+    let out = ok(install(&c, &root, &["--dry-run"]));
+    let r = root.display();
+    for line in [
+        format!("would enrol with the collector {}", c.url),
+        format!("would write {r}/etc/census/agent.toml (0600)"),
+        format!("would create directory {r}/var/lib/census-agent (0700)"),
+        format!("to {r}/usr/local/bin/census-agent (0755)"),
+        format!("would write {r}/etc/systemd/system/census-agent.service (0644)"),
+        format!("would write {r}/etc/sysusers.d/census-agent.conf (0644)"),
+        format!(
+            "would link {r}/etc/systemd/system/multi-user.target.wants/census-agent.service -> /etc/systemd/system/census-agent.service"
+        ),
+        "dry run: nothing was changed".into(),
+    ] {
+        assert!(out.contains(&line), "missing {line:?} in\n{out}");
+    }
+    assert!(!root.exists(), "a dry run writes nothing");
+    assert!(c.agents().is_empty(), "a dry run enrols nobody");
+    assert!(!out.contains(&c.token), "the token is never printed");
+
+    // Uninstall's dry run lists what it would remove, and removes nothing.
+    ok(install(&c, &root, &[]));
+    let before = tree(&root);
+    let out = ok(agent(&[
+        "uninstall",
+        "--purge",
+        "--dry-run",
+        "--root",
+        root.to_str().unwrap(),
+    ]));
+    assert!(
+        out.contains(&format!(
+            "would remove {r}/var/lib/census-agent and all it holds"
+        )),
+        "{out}"
+    );
+    assert_eq!(tree(&root), before);
+}
+
+#[test]
+fn uninstall_keeps_configuration_and_state_unless_purged() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Collector::start(&dir.path().join("collector"), free_port(), "");
+    let root = dir.path().join("root");
+    ok(install(&c, &root, &[]));
+    let id = AgentConfig::load(&root.join("etc/census/agent.toml"))
+        .unwrap()
+        .agent_id;
+    std::fs::write(root.join("var/lib/census-agent/state.json"), "{}").unwrap();
+    let r = root.to_str().unwrap();
+    let out = ok(agent(&["uninstall", "--root", r]));
+    assert!(out.contains("kept /etc/census/agent.toml and /var/lib/census-agent"));
+    assert!(
+        out.contains(&format!("census-collector agents revoke {id}")),
+        "{out}"
+    );
+    assert_eq!(
+        tree(&root),
+        [
+            "etc",
+            "etc/census",
+            "etc/census/agent.toml",
+            "etc/systemd",
+            "etc/systemd/system",
+            "etc/systemd/system/multi-user.target.wants",
+            "etc/sysusers.d",
+            "etc/sysusers.d/census-agent.conf",
+            "usr",
+            "usr/local",
+            "usr/local/bin",
+            "var",
+            "var/lib",
+            "var/lib/census-agent",
+            "var/lib/census-agent/state.json",
+        ]
+    );
+    // Reinstalling picks the kept enrolment up again.
+    let out = ok(install(&c, &root, &[]));
+    assert!(
+        out.contains(&format!("keep the enrolment as {id}")),
+        "{out}"
+    );
+    let out = ok(agent(&["uninstall", "--purge", "--root", r]));
+    assert!(!out.contains("kept "), "{out}");
+    assert_eq!(
+        tree(&root),
+        [
+            "etc",
+            "etc/systemd",
+            "etc/systemd/system",
+            "etc/systemd/system/multi-user.target.wants",
+            "etc/sysusers.d",
+            "usr",
+            "usr/local",
+            "usr/local/bin",
+            "var",
+            "var/lib",
+        ]
+    );
+    let out = ok(agent(&["uninstall", "--purge", "--root", r]));
+    assert!(out.contains("nothing to remove"), "{out}");
+}
+
+#[test]
+fn a_refused_token_or_bad_pin_leaves_no_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Collector::start(&dir.path().join("collector"), free_port(), "");
+    let root = dir.path().join("root");
+    let r = root.to_str().unwrap();
+    let e = err(agent(&[
+        "install",
+        "--collector",
+        &c.url,
+        "--token",
+        "cen_not-a-token",
+        "--fingerprint",
+        &c.fingerprint,
+        "--root",
+        r,
+    ]));
+    assert!(e.contains("enrolment at https://127.0.0.1:"), "{e}");
+    assert!(!root.exists());
+    let e = err(agent(&[
+        "install",
+        "--collector",
+        &c.url,
+        "--token",
+        &c.token,
+        "--fingerprint",
+        &"0".repeat(64),
+        "--root",
+        r,
+    ]));
+    assert!(e.contains("presented key SHA-256"), "{e}");
+    assert!(!root.exists());
+    let e = err(agent(&[
+        "install",
+        "--collector",
+        &c.url,
+        "--token",
+        &c.token,
+        "--fingerprint",
+        "abc",
+        "--root",
+        r,
+    ]));
+    assert!(e.contains("64 hex digits"), "{e}");
+    assert!(c.agents().is_empty());
+}
+
+/// `systemd-analyze verify` on a unit inside a tree that also holds the
+/// binary it runs and the distribution's own units (the targets it names).
+/// Returns stderr, which must be empty: verify reports unknown keys and bad
+/// values only as warnings.
+fn systemd_verify(root: &Path, unit: &str) -> String {
+    let which = Command::new("sh")
+        .args(["-c", "command -v systemd-analyze"])
+        .output()
+        .unwrap();
+    assert!(
+        which.status.success(),
+        "systemd-analyze is missing: install the Debian package systemd (tests/run.sh does)"
+    );
+    let system = root.join("usr/lib/systemd");
+    std::fs::create_dir_all(&system).unwrap();
+    let st = Command::new("cp")
+        .args(["-a", "/lib/systemd/system"])
+        .arg(&system)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let out = Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(format!("--root={}", root.display()))
+        .arg(unit)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{unit}: {stderr}");
+    stderr
+}
+
+#[test]
+fn the_agent_unit_passes_systemd_analyze_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Collector::start(&dir.path().join("collector"), free_port(), "");
+    let root = dir.path().join("root");
+    ok(install(&c, &root, &[]));
+    let stderr = systemd_verify(&root, "/etc/systemd/system/census-agent.service");
+    assert_eq!(stderr, "", "the unit has warnings");
+    // systemd's own hardening review: exposure at most 2.5 of 10 ("OK").
+    let out = systemd_security(&root, "/etc/systemd/system/census-agent.service", 25);
+    assert!(
+        out.contains("Overall exposure level for census-agent.service: "),
+        "{out}"
+    );
+    // A typo would have been caught: verify does see the file.
+    let unit = root.join("etc/systemd/system/census-agent.service");
+    let text = std::fs::read_to_string(&unit).unwrap();
+    std::fs::write(
+        &unit,
+        text.replace("ProtectSystem=strict", "ProtectSystem=strcit"),
+    )
+    .unwrap();
+    let stderr = systemd_verify(&root, "/etc/systemd/system/census-agent.service");
+    assert!(stderr.contains("strcit"), "{stderr}");
+}
+
+/// `systemd-analyze security --offline` on a unit in a tree: fails when
+/// the exposure is over `threshold` tenths; returns the table.
+fn systemd_security(root: &Path, unit: &str, threshold: u32) -> String {
+    let out = Command::new("systemd-analyze")
+        .args(["security", "--offline=yes", "--no-pager"])
+        .arg(format!("--root={}", root.display()))
+        .arg(format!("--threshold={threshold}"))
+        .arg(unit)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{unit}: exposure over {threshold}/100\n{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
