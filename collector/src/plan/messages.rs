@@ -273,6 +273,10 @@ messages! {
     WebNewToken => "Nieuwe inschrijfcode", "New enrolment token";
     WebTokenOnce => "Deze code wordt maar één keer getoond. Installeer een agent met:", "This token is shown once. Install an agent with:";
     WebRevoke => "Intrekken", "Revoke";
+    WebApiTokens => "API-sleutels voor beheer", "Admin API tokens";
+    WebNewApiToken => "Nieuwe API-sleutel", "New API token";
+    WebApiTokenOnce => "Deze sleutel wordt maar één keer getoond. Gebruik hem als `Authorization: Bearer …`:", "This token is shown once. Use it as `Authorization: Bearer …`:";
+    WebLastUsed => "Laatst gebruikt", "Last used";
     WebUses => "Gebruik", "Uses";
     WebLabel => "Omschrijving", "Label";
     WebVersion => "Versie", "Version";
@@ -288,6 +292,38 @@ messages! {
     WebLanguage => "Taal", "Language";
     WebNotFound => "Niet gevonden.", "Not found.";
     WebExpired => "Je sessie is verlopen: log opnieuw in.", "Your session has expired: log in again.";
+    // The site facts forms (collector/src/web/site).
+    WebSiteWholeFile => "Het hele bestand en de herstelprioriteiten", "The whole file and the restore priorities";
+    WebReviewed => "Nagekeken op", "Reviewed on";
+    WebDateFormat => "JJJJ-MM-DD", "YYYY-MM-DD";
+    WebCommaSeparated => "met komma's ertussen", "separated by commas";
+    WebAddRow => "Nieuw (leeg laten om niets toe te voegen)", "New (leave empty to add nothing)";
+    WebRemove => "Verwijderen", "Remove";
+    WebChoose => "Kies een waarde.", "Choose a value.";
+    WebNotANumber => "{value} is geen geheel getal.", "{value} is not a whole number.";
+    WebNotAPriority => "{value} is geen prioriteit (1–4).", "{value} is not a priority (1–4).";
+    WebNotAChoice => "{value} is geen van de keuzes.", "{value} is not one of the choices.";
+    WebKeyStored => "opgeslagen; leeg laten om te bewaren", "stored; leave empty to keep";
+    WebKeyForget => "Opgeslagen sleutel wissen", "Forget the stored key";
+    WebSiteUnreadable => "site.toml kan niet worden gelezen, dus de formulieren kunnen niet worden getoond. Herstel het bestand eerst:", "site.toml cannot be read, so the forms cannot be shown. Repair the file first:";
+    WebCsvNote => "Toestellen uit het CSV-bestand staan niet in dit formulier: het plan leest ze uit dat bestand.", "Devices from the CSV file are not in this form: the plan reads them from that file.";
+    WebMembers => "Leden", "Members";
+    WebConnections => "Verbindingen", "Connections";
+    WebDevices => "Toestellen", "Devices";
+    WebDepartments => "Afdelingen", "Departments";
+    WebSystems => "Systemen", "Systems";
+    WebMobileDevices => "Mobiele telefoons en tablets", "Mobile phones and tablets";
+    WebMake => "Merk", "Make";
+    WebModel => "Model", "Model";
+    WebPbxMake => "Centrale: merk", "Phone system: make";
+    WebPbxModel => "Centrale: model", "Phone system: model";
+    WebPbxSupplier => "Centrale: leverancier", "Phone system: supplier";
+    WebPbxLocation => "Centrale: locatie", "Phone system: location";
+    WebInformsList => "Informeert", "Informs";
+    WebPackages => "Pakketnamen", "Package names";
+    WebCsvFile => "CSV-bestand met toestellen (naast site.toml)", "CSV file of devices (next to site.toml)";
+    WebKindPhone => "telefoon", "phone";
+    WebKindTablet => "tablet", "tablet";
     WebForgery => "Het formulier was verlopen of kwam niet van deze pagina: probeer het opnieuw.", "The form had expired or did not come from this page: try again.";
 }
 
