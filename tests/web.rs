@@ -3,10 +3,13 @@
 //! namespace lab and an agent: log in, see the dashboard, filter the asset
 //! table, open a device whose SNMP sysName and HTTP title are script and
 //! `onerror` payloads and prove nothing ran, change a restore priority and
-//! see it in the plan, download the XLSX plan and read it back. Also the
+//! see it in the plan, add a team member through the site-facts form (a
+//! bad date shown next to its field, hostile text escaped, then fixed and
+//! in the plan), download the XLSX plan and read it back. Also the
 //! session's rules without a browser: the API with a session cookie needs
-//! the anti-forgery header to change anything, and a logged-out session is
-//! refused. Needs root for the lab (CI is root).
+//! the anti-forgery header to change anything, a site-facts form without
+//! the form token or with a bad value writes nothing, and a logged-out
+//! session is refused. Needs root for the lab (CI is root).
 //!
 //! With `CENSUS_SCREENSHOTS=DIR` it saves screenshots of the main pages
 //! (README's pictures).
@@ -25,6 +28,7 @@ const NET: &str = "198.51.100";
 const PASSWORD: &str = "correct horse battery staple";
 const TITLE_XSS: &str = "<script>document.title='pwned-title'</script><img src=x onerror=\"document.title='pwned-img'\">";
 const SYSNAME_XSS: &str = "<img src=x onerror=alert(1)>evil-switch";
+const MEMBER_XSS: &str = "Dirk <script>document.title='pwned-site'</script>";
 
 const SITE: &str = r#"
 [organisation]
@@ -203,9 +207,10 @@ fn the_web_interface_in_a_browser() {
 
     // A restore priority changed in the browser reaches the plan.
     b.open(&format!("{}/site", c.url));
+    b.submit("#whole-file");
     b.click("select[data-system=Books] option[value='1']");
     b.submit("#priorities button");
-    assert!(b.url().ends_with("/site?saved=1"), "{}", b.url());
+    assert!(b.url().ends_with("/site/file?saved=1"), "{}", b.url());
     shot(&b, "site");
     let plan = ok(c.admin(&["plan", "--format", "json"]));
     let plan: serde_json::Value = serde_json::from_str(&plan).unwrap();
@@ -218,6 +223,73 @@ fn the_web_interface_in_a_browser() {
     assert_eq!(books["priority"], 1, "{books}");
     b.open(&format!("{}/plan/preview?lang=en", c.url));
     assert!(b.source().contains("Books"));
+    // The processes form shows what the priorities form wrote.
+    b.open(&format!("{}/site/processes", c.url));
+    let priority = "return document.querySelector(\"select[name='departments[0].systems[0].priority']\").value";
+    assert_eq!(b.eval(priority), "1");
+    shot(&b, "site-processes");
+
+    // A team member added through the section's form. A bad date is
+    // shown next to its field and nothing is saved; what was typed stays,
+    // hostile text as text.
+    b.open(&format!("{}/site", c.url));
+    b.submit("#sections a[href='/site/team']");
+    assert!(b.url().ends_with("/site/team"), "{}", b.url());
+    b.fill("input[name='members[0].name']", MEMBER_XSS);
+    b.click("input[name='members[0].roles'][value=it_administrator]");
+    b.click("input[name='members[0].first_contact']");
+    b.fill("input[name='members[0].phone']", "+31 6 5550 0099");
+    b.fill("input[name='members[0].informs']", "staff, customers");
+    b.fill("input[name=reviewed]", "2026-02-30");
+    b.submit("#section button[type=submit]");
+    let error = b.text("[data-field=reviewed] .field-error");
+    assert!(error.contains("\"2026-02-30\" is not a date"), "{error}");
+    assert_eq!(b.count(".field-error"), 1, "{}", b.text("#section"));
+    let name = "return document.querySelector(\"input[name='members[0].name']\").value";
+    assert_eq!(b.eval(name), MEMBER_XSS, "the input is kept");
+    assert!(
+        b.source()
+            .contains("&lt;script&gt;document.title='pwned-site'"),
+        "the row's legend shows the name as text"
+    );
+    assert_eq!(
+        b.eval("return document.querySelectorAll('script').length"),
+        0
+    );
+    assert_eq!(b.alert(), None);
+    assert!(!b.title().contains("pwned"), "{}", b.title());
+    shot(&b, "site-team");
+    let plan = ok(c.admin(&["plan", "--format", "json"]));
+    assert!(!plan.contains("Dirk"), "nothing was saved");
+    // Fixed, it is saved and the member is in the plan.
+    b.fill("input[name=reviewed]", "2026-03-01");
+    b.submit("#section button[type=submit]");
+    assert!(b.url().ends_with("/site/team?saved=1"), "{}", b.url());
+    assert_eq!(b.count("#saved"), 1);
+    assert_eq!(
+        b.count("input[name='members[1].name']"),
+        1,
+        "one empty row to add"
+    );
+    let plan = ok(c.admin(&["plan", "--format", "json"]));
+    let plan: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    let member = plan["team"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == MEMBER_XSS)
+        .unwrap_or_else(|| panic!("{}", plan["team"]));
+    assert_eq!(member["roles"], serde_json::json!(["it_administrator"]));
+    assert_eq!(member["first_contact"], true);
+    assert_eq!(member["phone"], "+31 6 5550 0099");
+    assert_eq!(member["informs"], serde_json::json!(["staff", "customers"]));
+    let books = plan["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["system"] == "Books")
+        .unwrap();
+    assert_eq!(books["priority"], 1, "the other sections are kept: {books}");
 
     // The XLSX plan downloaded from the plan page.
     b.open(&format!("{}/plan?lang=en", c.url));
@@ -381,6 +453,106 @@ fn sessions_need_the_form_token_to_change_anything_and_end_at_logout() {
             .await
             .unwrap();
         assert_eq!(r.status(), 403);
+
+        // A site-facts form: refused without the token; with it, a value
+        // that fails the checks is a 422 and writes nothing.
+        let site = c.data_dir.join("site.toml");
+        for (csrf, status) in [("forged", 403), (token.as_str(), 422)] {
+            let r = http
+                .post(format!("{}/site/organisation", c.url))
+                .header("cookie", &cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(encode(&[
+                    ("csrf", csrf),
+                    ("name", "Kantoor"),
+                    ("reviewed", "soon"),
+                ]))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), status);
+            assert!(!site.exists());
+        }
+        let r = http
+            .post(format!("{}/site/organisation", c.url))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(encode(&[("csrf", &token), ("name", "Kantoor")]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert!(std::fs::read_to_string(&site).unwrap().contains("Kantoor"));
+
+        // The encrypted offline copy from the plan page: decrypted with the
+        // standard age tool, it holds the manifest, the plan and the data.
+        let key = dir.path().join("key.txt");
+        let made = Command::new("age-keygen")
+            .arg("-o")
+            .arg(&key)
+            .output()
+            .unwrap();
+        assert!(made.status.success());
+        let public = Command::new("age-keygen")
+            .arg("-y")
+            .arg(&key)
+            .output()
+            .unwrap();
+        let public = String::from_utf8(public.stdout).unwrap().trim().to_string();
+        let r = http
+            .post(format!("{}/plan/export", c.url))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(encode(&[
+                ("csrf", &token),
+                ("recipient", &public),
+                ("lang", "en"),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(
+            r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains(".age")
+        );
+        let archive = dir.path().join("export.age");
+        std::fs::write(&archive, r.bytes().await.unwrap()).unwrap();
+        let plain = Command::new("age")
+            .arg("-d")
+            .arg("-i")
+            .arg(&key)
+            .arg(&archive)
+            .output()
+            .unwrap();
+        assert!(
+            plain.status.success(),
+            "{}",
+            String::from_utf8_lossy(&plain.stderr)
+        );
+        let tar = dir.path().join("export.tar");
+        std::fs::write(&tar, &plain.stdout).unwrap();
+        let list = Command::new("tar").arg("tf").arg(&tar).output().unwrap();
+        let list = String::from_utf8(list.stdout).unwrap();
+        for f in ["MANIFEST.json", "plan/plan.html", "data/census.db"] {
+            assert!(
+                list.lines()
+                    .any(|l| l.trim_start_matches("./") == f || l.ends_with(f)),
+                "{f} not in {list}"
+            );
+        }
+        let r = http
+            .post(format!("{}/plan/export", c.url))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(encode(&[("csrf", &token), ("recipient", "age1notakey")]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("is not an age public key"));
 
         // After logout the cookie is worthless, on pages and on the API.
         let r = http

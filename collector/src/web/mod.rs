@@ -8,8 +8,9 @@
 //! Sessions and forms: `session.rs` (login with rate limit, logout, the
 //! [`Ui`] extractor that sends a visitor without a session to the login
 //! page, anti-forgery tokens on every form). Pages: `pages.rs` (dashboard,
-//! assets, one asset), `manage.rs` (scans, agents and tokens), `site.rs`
-//! (site facts) and `plan.rs` (preview, downloads, encrypted export). The
+//! assets, one asset), `manage.rs` (scans, agents and tokens), `site/`
+//! (site facts: a form per section of `site.toml`, and the whole file)
+//! and `plan.rs` (preview, downloads, encrypted export). The
 //! texts come from the plan's message catalogue (`plan::messages`), in
 //! the language the browser asks for unless the visitor switched.
 
@@ -45,7 +46,12 @@ pub fn router() -> Router<AppState> {
         .route("/agents", get(manage::agents))
         .route("/agents/tokens", post(manage::new_token))
         .route("/agents/tokens/{id}/revoke", post(manage::revoke_token))
-        .route("/site", get(site::page_get).post(site::save))
+        .route("/site", get(site::index))
+        .route("/site/file", get(site::file_page).post(site::file_save))
+        .route(
+            "/site/{section}",
+            get(site::section_get).post(site::section_post),
+        )
         .route("/plan", get(plan::page))
         .route("/plan/download", get(plan::download))
         .route("/plan/preview", get(plan::preview))

@@ -1,19 +1,18 @@
-//! The site facts page: the whole `site.toml` in an editor (saved only
-//! when it passes the same checks as `census-collector plan`, each
-//! problem shown with its line and field; the text is written as typed,
-//! comments kept), and a form for the restore priority of every
-//! department's systems (written in normal form, the old file kept as
-//! `site.toml.bak`).
-//!
-//! Not built yet: one form per section with a field per value (the
-//! editor and the priorities form cover the same data).
+//! The whole `site.toml` on one page (`/site/file`): the file in an
+//! editor (saved only when it passes the same checks as
+//! `census-collector plan`, each problem shown with its line and field;
+//! the text is written as typed, comments kept), and a form for the
+//! restore priority of every department's systems (written in normal
+//! form, the old file kept as `site.toml.bak`). The forms per section are
+//! in `mod.rs`; this page is for what they do not cover (comments, a
+//! whole file pasted at once).
 
-use super::render;
-use super::session::{Ui, message_page};
 use crate::api::AppState;
 use crate::api::plan::write_site;
 use crate::plan;
 use crate::plan::messages::Msg;
+use crate::web::render;
+use crate::web::session::{Ui, message_page};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -32,7 +31,7 @@ struct SystemRow {
 }
 
 #[derive(Template)]
-#[template(path = "site.html")]
+#[template(path = "site_file.html")]
 struct SitePage<'a> {
     ui: &'a Ui,
     file: String,
@@ -96,7 +95,7 @@ pub struct Saved {
     saved: Option<String>,
 }
 
-/// `GET /site`.
+/// `GET /site/file`.
 pub async fn page_get(ui: Ui, State(st): State<AppState>, Query(q): Query<Saved>) -> Response {
     page(&ui, &st, None, Vec::new(), q.saved.is_some())
 }
@@ -112,7 +111,7 @@ pub struct SiteForm {
     rest: BTreeMap<String, String>,
 }
 
-/// `POST /site`.
+/// `POST /site/file`.
 pub async fn save(ui: Ui, State(st): State<AppState>, Form(f): Form<SiteForm>) -> Response {
     if let Err(r) = ui.check(&f.csrf) {
         return r;
@@ -141,7 +140,7 @@ pub async fn save(ui: Ui, State(st): State<AppState>, Form(f): Form<SiteForm>) -
                 })
                 .and_then(|_| std::fs::rename(&tmp, &st.site_file));
             match written {
-                Ok(()) => Redirect::to("/site?saved=1").into_response(),
+                Ok(()) => Redirect::to("/site/file?saved=1").into_response(),
                 Err(e) => message_page(
                     &ui,
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -182,7 +181,7 @@ pub async fn save(ui: Ui, State(st): State<AppState>, Form(f): Form<SiteForm>) -
                 return page(&ui, &st, None, problems, false);
             }
             match write_site(&st.site_file, &facts) {
-                Ok(()) => Redirect::to("/site?saved=1").into_response(),
+                Ok(()) => Redirect::to("/site/file?saved=1").into_response(),
                 Err(e) => message_page(&ui, StatusCode::INTERNAL_SERVER_ERROR, e.message()),
             }
         }
