@@ -1,7 +1,8 @@
 //! The scans page (configured jobs and their schedule, "scan now", live
 //! progress by self-refresh while a scan runs, saved results) and the
 //! agents page (agents with last seen and version; enrolment tokens made,
-//! shown once with the install command, revoked).
+//! shown once with the install command, revoked; admin API tokens made,
+//! shown once, revoked).
 
 use super::render;
 use super::session::{Ui, message_page};
@@ -9,7 +10,7 @@ use crate::api::AppState;
 use crate::api::admin::{NewTokenBody, new_enrolment_token};
 use crate::plan::messages::Msg;
 use crate::scan::runs::Running;
-use crate::store::admin::ScanInfo;
+use crate::store::admin::{ApiTokenInfo, NewApiToken, ScanInfo};
 use crate::store::{AgentInfo, TokenInfo};
 use askama::Template;
 use axum::Form;
@@ -146,6 +147,9 @@ struct AgentsPage<'a> {
     tokens: Vec<TokenInfo>,
     /// A token just made: (token, install command).
     made: Option<(String, String)>,
+    api_tokens: Vec<ApiTokenInfo>,
+    /// An admin API token just made.
+    made_api: Option<String>,
 }
 
 impl AgentsPage<'_> {
@@ -157,10 +161,20 @@ impl AgentsPage<'_> {
     }
 }
 
-async fn agents_page(ui: &Ui, st: &AppState, made: Option<(String, String)>) -> Response {
-    let (agents, tokens) = match (st.store.list_agents().await, st.store.list_tokens().await) {
-        (Ok(a), Ok(t)) => (a, t),
-        (Err(e), _) | (_, Err(e)) => {
+async fn agents_page(
+    ui: &Ui,
+    st: &AppState,
+    made: Option<(String, String)>,
+    made_api: Option<String>,
+) -> Response {
+    let listed = (
+        st.store.list_agents().await,
+        st.store.list_tokens().await,
+        st.store.list_api_tokens().await,
+    );
+    let (agents, tokens, api_tokens) = match listed {
+        (Ok(a), Ok(t), Ok(k)) => (a, t, k),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
             return message_page(ui, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
         }
     };
@@ -169,12 +183,14 @@ async fn agents_page(ui: &Ui, st: &AppState, made: Option<(String, String)>) -> 
         agents,
         tokens,
         made,
+        api_tokens,
+        made_api,
     })
 }
 
 /// `GET /agents`.
 pub async fn agents(ui: Ui, State(st): State<AppState>) -> Response {
-    agents_page(&ui, &st, None).await
+    agents_page(&ui, &st, None, None).await
 }
 
 /// The new-token form.
@@ -224,7 +240,7 @@ pub async fn new_token(
             let cmd = format!(
                 "census-agent enroll --collector https://{host} --token {token} --fingerprint {fingerprint}"
             );
-            agents_page(&ui, &st, Some((token, cmd))).await
+            agents_page(&ui, &st, Some((token, cmd)), None).await
         }
         Err(f) => message_page(&ui, StatusCode::BAD_REQUEST, f.message()),
     }
@@ -247,6 +263,66 @@ pub async fn revoke_token(
         return r;
     }
     match st.store.revoke_token(id).await {
+        Ok(true) => Redirect::to("/agents").into_response(),
+        Ok(false) => message_page(&ui, StatusCode::NOT_FOUND, ui.t(Msg::WebNotFound)),
+        Err(e) => message_page(&ui, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+/// The new-API-token form.
+#[derive(Debug, Deserialize)]
+pub struct ApiTokenForm {
+    csrf: String,
+    name: String,
+    expires: Option<String>,
+}
+
+/// `POST /agents/api-tokens`: make an admin API token and show it once.
+pub async fn new_api_token(
+    ui: Ui,
+    State(st): State<AppState>,
+    Form(f): Form<ApiTokenForm>,
+) -> Response {
+    if let Err(r) = ui.check(&f.csrf) {
+        return r;
+    }
+    if f.name.trim().is_empty() {
+        return message_page(
+            &ui,
+            StatusCode::BAD_REQUEST,
+            "name: say what the token is for",
+        );
+    }
+    let expires_at = match crate::admin_cli::expiry(f.expires.filter(|e| !e.trim().is_empty())) {
+        Ok(e) => e,
+        Err(e) => return message_page(&ui, StatusCode::BAD_REQUEST, &format!("{e:#}")),
+    };
+    let token = crate::secrets::new_api_token();
+    let made = st
+        .store
+        .create_api_token(NewApiToken {
+            token_hash: crate::secrets::hash(&token),
+            name: f.name.trim().to_string(),
+            expires_at,
+        })
+        .await;
+    match made {
+        Ok(_) => agents_page(&ui, &st, None, Some(token)).await,
+        Err(e) => message_page(&ui, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+/// `POST /agents/api-tokens/{id}/revoke`.
+pub async fn revoke_api_token(
+    ui: Ui,
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<RevokeForm>,
+) -> Response {
+    if let Err(r) = ui.check(&f.csrf) {
+        return r;
+    }
+    match st.store.revoke_api_token(id).await {
         Ok(true) => Redirect::to("/agents").into_response(),
         Ok(false) => message_page(&ui, StatusCode::NOT_FOUND, ui.t(Msg::WebNotFound)),
         Err(e) => message_page(&ui, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),

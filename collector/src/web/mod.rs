@@ -46,6 +46,11 @@ pub fn router() -> Router<AppState> {
         .route("/agents", get(manage::agents))
         .route("/agents/tokens", post(manage::new_token))
         .route("/agents/tokens/{id}/revoke", post(manage::revoke_token))
+        .route("/agents/api-tokens", post(manage::new_api_token))
+        .route(
+            "/agents/api-tokens/{id}/revoke",
+            post(manage::revoke_api_token),
+        )
         .route("/site", get(site::index))
         .route("/site/file", get(site::file_page).post(site::file_save))
         .route(
