@@ -484,6 +484,38 @@ fn sessions_need_the_form_token_to_change_anything_and_end_at_logout() {
         assert_eq!(r.status(), 303);
         assert!(std::fs::read_to_string(&site).unwrap().contains("Kantoor"));
 
+        // An admin API token made on the agents page works on the API.
+        let page = http
+            .post(format!("{}/agents/api-tokens", c.url))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(encode(&[
+                ("csrf", &token),
+                ("name", "backup script"),
+                ("expires", "30d"),
+            ]))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let made = page
+            .split("id=\"new-api-token\"")
+            .nth(1)
+            .and_then(|p| p.split("<pre>").nth(1))
+            .and_then(|p| p.split("</pre>").next())
+            .unwrap_or_default()
+            .to_string();
+        assert!(made.starts_with("cap_"), "{page}");
+        let r = http
+            .get(format!("{}/api/v1/agents", c.url))
+            .bearer_auth(&made)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+
         // The encrypted offline copy from the plan page: decrypted with the
         // standard age tool, it holds the manifest, the plan and the data.
         let key = dir.path().join("key.txt");
