@@ -10,7 +10,7 @@
 //! inside its own temporary directory.
 
 use census_agent::config::AgentConfig;
-use census_tests::{Collector, bin, err, free_port, ok};
+use census_tests::{Collector, bin, err, free_port, ok, workspace};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -416,4 +416,114 @@ fn systemd_security(root: &Path, unit: &str, threshold: u32) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     text
+}
+
+/// The keys serde accepts where `section` stands, from its own
+/// "unknown field `…`, expected one of `a`, `b`" refusal.
+fn config_keys(section: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(&path, format!("{section}zzz_not_a_key = 1\n")).unwrap();
+    let e = census_collector::config::Config::load(&census_collector::config::Overrides {
+        config: Some(path),
+        ..Default::default()
+    })
+    .map(|_| ())
+    .unwrap_err();
+    let e = format!("{e:#}");
+    let list = e
+        .split("expected one of ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no key list in {e}"));
+    list.split(", ")
+        .map(|k| {
+            k.trim()
+                .trim_matches(|c: char| c == '`' || !c.is_ascii())
+                .to_string()
+        })
+        .map(|k| k.split('`').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_default_collector_config_documents_every_key_and_holds_the_defaults() {
+    let path = workspace().join("deploy/collector.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let documented = |key: &str| {
+        text.lines().any(|l| {
+            let l = l.trim_start_matches("# ");
+            l.starts_with(&format!("{key} =")) || l == format!("[[{key}]]")
+        })
+    };
+    for (section, keys) in [
+        ("", config_keys("")),
+        ("[[scan]]\n", config_keys("[[scan]]\n")),
+        ("[[snmp_v3]]\n", config_keys("[[snmp_v3]]\n")),
+    ] {
+        assert!(keys.len() > 3, "{section}: {keys:?}");
+        for key in keys {
+            assert!(
+                documented(&key),
+                "deploy/collector.toml lacks {section}{key}"
+            );
+        }
+    }
+    // Every comment block is above a key, and the file's values are the
+    // built-in defaults: loading it equals loading an empty file.
+    use census_collector::config::{Config, Overrides};
+    let load = |p: &Path| {
+        format!(
+            "{:?}",
+            Config::load(&Overrides {
+                config: Some(p.to_path_buf()),
+                ..Default::default()
+            })
+            .unwrap()
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    assert_eq!(load(&path), load(&empty));
+}
+
+#[test]
+fn the_collector_unit_passes_systemd_analyze_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let unit = workspace().join("deploy/systemd/census-collector.service");
+    let text = std::fs::read_to_string(&unit).unwrap();
+    for line in [
+        "ExecStart=/usr/bin/census-collector --config /etc/census/collector.toml serve",
+        "User=census-collector",
+        "AmbientCapabilities=CAP_NET_RAW",
+        "CapabilityBoundingSet=CAP_NET_RAW",
+        "StateDirectory=census-collector",
+        "ProtectSystem=strict",
+        "NoNewPrivileges=yes",
+        "StandardOutput=journal",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing {line:?}");
+    }
+    // No other capability anywhere.
+    let caps: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && l.contains("CAP_"))
+        .collect();
+    assert_eq!(caps.len(), 2, "{caps:?}");
+    std::fs::create_dir_all(root.join("usr/bin")).unwrap();
+    std::fs::copy(
+        bin("census-collector"),
+        root.join("usr/bin/census-collector"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("etc/systemd/system")).unwrap();
+    std::fs::copy(
+        &unit,
+        root.join("etc/systemd/system/census-collector.service"),
+    )
+    .unwrap();
+    let stderr = systemd_verify(root, "/etc/systemd/system/census-collector.service");
+    assert_eq!(stderr, "", "the unit has warnings");
+    systemd_security(root, "/etc/systemd/system/census-collector.service", 25);
 }
