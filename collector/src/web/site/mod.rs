@@ -197,9 +197,9 @@ pub async fn section_get(
     let Some(section) = sections::find(&key) else {
         return message_page(&ui, StatusCode::NOT_FOUND, ui.t(Msg::WebNotFound));
     };
-    let facts = match current(&st) {
-        Ok(f) => f,
-        Err(e) => return unreadable(&ui, &e),
+    let Ok(facts) = current(&st) else {
+        // The index shows why, with the way to the editor.
+        return Redirect::to("/site").into_response();
     };
     let json = as_json(&facts);
     let stored = json.get(section.key);

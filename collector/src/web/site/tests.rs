@@ -375,3 +375,45 @@ fn every_choice_is_a_value_of_the_model() {
         );
     }
 }
+
+/// Every section's page renders the example (with a licence key added
+/// and a problem placed), and the key is nowhere in the HTML.
+#[test]
+fn every_section_page_renders_without_the_licence_key() {
+    use askama::Template;
+    let text = include_str!("../../../../deploy/examples/site.toml");
+    let mut facts: SiteFacts = toml::from_str(text).unwrap();
+    facts.licences.as_mut().unwrap().items[0].key = Some("KEY-<b>-SECRET".into());
+    let json = super::as_json(&facts);
+    let ui = crate::web::Ui {
+        lang: Lang::Nl,
+        user: Some("admin".into()),
+        csrf: "token".into(),
+        path: "/site".into(),
+    };
+    for section in ALL {
+        let stored = json.get(section.key);
+        let node = node_of(&section.shape, stored.unwrap());
+        let bad = vec!["<i>bad</i>".to_string()];
+        let mut errors = BTreeMap::from([("reviewed".to_string(), bad)]);
+        let html = super::SectionPage {
+            ui: &ui,
+            key: section.key,
+            title: ui.t(section.title),
+            note: None,
+            sections: Vec::new(),
+            items: items(section, &node, stored, &mut errors, ui.lang),
+            problems: Vec::new(),
+            count: 1,
+            saved: false,
+        }
+        .render()
+        .unwrap();
+        assert!(!html.contains("SECRET"), "{}", section.key);
+        assert!(html.contains("&#60;i&#62;bad&#60;/i&#62;"), "{html}");
+        assert!(html.contains(r#"name="csrf" value="token""#));
+        let balanced = |open, close| html.matches(open).count() == html.matches(close).count();
+        assert!(balanced("<fieldset", "</fieldset>"), "{}", section.key);
+        assert!(balanced("<div", "</div>"), "{}", section.key);
+    }
+}
