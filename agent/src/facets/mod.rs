@@ -17,6 +17,9 @@ pub mod software;
 pub mod storage;
 pub mod system;
 pub mod users;
+pub mod wmi;
+#[cfg(windows)]
+pub mod wmi_windows;
 
 use crate::probe::Probe;
 use census_shared::HostReport;
@@ -75,7 +78,21 @@ pub fn all() -> Vec<Box<dyn Facet>> {
             Box::new(security::linux::Security),
         ]
     }
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(windows)]
+    {
+        vec![
+            Box::new(system::windows::System),
+            Box::new(hardware::windows::Hardware),
+            Box::new(cpu::windows::Cpu),
+            Box::new(memory::windows::Memory),
+            Box::new(storage::windows::Storage),
+            Box::new(network::windows::Network),
+            Box::new(software::windows::Software),
+            Box::new(users::windows::Users),
+            Box::new(security::windows::Security),
+        ]
+    }
+    #[cfg(not(any(target_os = "linux", windows)))]
     {
         Vec::new()
     }

@@ -192,9 +192,17 @@ pub struct Installed {
     pub next: String,
 }
 
+#[cfg(unix)]
 fn euid() -> u32 {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() }
+}
+
+/// No uid on Windows: writing under `%ProgramData%` and the service manager
+/// refuse without administrator rights themselves.
+#[cfg(not(unix))]
+fn euid() -> u32 {
+    0
 }
 
 /// Enrol (unless this tree is already enrolled with the same collector and
@@ -687,8 +695,11 @@ mod tests {
         let mut out = Vec::new();
         run_steps(&steps, false, &mut out).unwrap();
         assert_eq!(std::fs::read(&f).unwrap(), b"x");
-        use std::os::unix::fs::PermissionsExt;
-        assert_eq!(f.metadata().unwrap().permissions().mode() & 0o777, 0o600);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(f.metadata().unwrap().permissions().mode() & 0o777, 0o600);
+        }
         assert_eq!(std::fs::read_link(dir.path().join("l/link")).unwrap(), f);
         // Replacing a link works too.
         run_steps(&steps, false, &mut Vec::new()).unwrap();

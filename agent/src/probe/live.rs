@@ -4,8 +4,10 @@
 
 use super::{FsSpace, System};
 use census_shared::report::IpNet;
+#[cfg(unix)]
 use std::ffi::{CStr, CString};
 use std::io::{self, Read};
+#[cfg(unix)]
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -70,6 +72,22 @@ impl System for Live {
         Ok(Some(String::from_utf8_lossy(&out).into_owned()))
     }
 
+    #[cfg(not(unix))]
+    fn statvfs(&self, _mount_point: &str) -> Option<FsSpace> {
+        None // Windows volumes come from WMI (facets/storage/windows.rs).
+    }
+
+    #[cfg(not(unix))]
+    fn if_addresses(&self) -> io::Result<Vec<(String, IpNet)>> {
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+
+    #[cfg(not(unix))]
+    fn euid(&self) -> Option<u32> {
+        None
+    }
+
+    #[cfg(unix)]
     fn statvfs(&self, mount_point: &str) -> Option<FsSpace> {
         let path = CString::new(mount_point).ok()?;
         let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
@@ -84,6 +102,7 @@ impl System for Live {
         })
     }
 
+    #[cfg(unix)]
     fn if_addresses(&self) -> io::Result<Vec<(String, IpNet)>> {
         let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
         // SAFETY: getifaddrs fills `head` with a list we free below.
@@ -124,6 +143,7 @@ impl System for Live {
         Ok(out)
     }
 
+    #[cfg(unix)]
     fn euid(&self) -> Option<u32> {
         // SAFETY: geteuid has no preconditions.
         Some(unsafe { libc::geteuid() })
@@ -132,6 +152,7 @@ impl System for Live {
 
 /// # Safety
 /// `sa` must be null or point to a sockaddr of the size its family implies.
+#[cfg(unix)]
 unsafe fn sockaddr_ip(sa: *const libc::sockaddr) -> Option<IpAddr> {
     if sa.is_null() {
         return None;
@@ -151,6 +172,7 @@ unsafe fn sockaddr_ip(sa: *const libc::sockaddr) -> Option<IpAddr> {
     }
 }
 
+#[cfg(unix)]
 fn prefix_of(mask: IpAddr) -> u8 {
     match mask {
         IpAddr::V4(m) => u32::from(m).count_ones() as u8,

@@ -5,6 +5,8 @@
 #[cfg(target_os = "linux")]
 pub mod linux;
 pub mod smbios;
+#[cfg(windows)]
+pub mod windows;
 
 use census_shared::report::{Bios, Board, ChassisType, Hardware};
 use smbios::Structure;

@@ -3,6 +3,8 @@
 
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(windows)]
+pub mod windows;
 
 use crate::facets::hardware::smbios::{self, Structure};
 use census_shared::report::MemoryModule;

@@ -2,8 +2,11 @@
 //! default gateways, DNS servers, search domains and the wifi SSID.
 //! Parsers of Linux's route tables, `resolv.conf` and `iw` output are here.
 
+pub mod adapters;
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(windows)]
+pub mod windows;
 
 use census_shared::report::Gateway;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

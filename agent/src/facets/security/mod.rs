@@ -5,6 +5,9 @@
 
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(windows)]
+pub mod windows;
+pub mod wsc;
 
 use census_shared::report::{Antivirus, SoftwarePackage, Volume};
 

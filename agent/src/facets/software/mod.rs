@@ -9,8 +9,11 @@ pub mod flatpak;
 #[cfg(target_os = "linux")]
 pub mod linux;
 pub mod pacman;
+pub mod registry;
 pub mod rpm;
 pub mod snap;
+#[cfg(windows)]
+pub mod windows;
 
 /// "Name <mail@example.org>" → "Name"; an address alone stays as it is.
 pub fn strip_email(s: &str) -> Option<String> {

@@ -4,6 +4,8 @@
 
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(windows)]
+pub mod windows;
 
 use std::collections::BTreeMap;
 

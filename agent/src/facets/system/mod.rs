@@ -4,6 +4,8 @@
 #[cfg(target_os = "linux")]
 pub mod linux;
 pub mod virt;
+#[cfg(windows)]
+pub mod windows;
 
 use std::collections::BTreeMap;
 

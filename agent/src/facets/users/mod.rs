@@ -4,6 +4,8 @@
 
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(windows)]
+pub mod windows;
 pub mod wtmp;
 
 use census_shared::report::UserAccount;
@@ -58,6 +60,14 @@ pub fn uid_range(login_defs: &str) -> (u32, u32) {
     )
 }
 
+/// The user name of a Windows `LastLoggedOnUser` value: `DOMAIN\name`
+/// keeps its domain, `.\name` (a local account) is just `name`.
+pub fn last_logon_user(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let user = raw.strip_prefix(".\\").unwrap_or(raw);
+    (!user.is_empty() && !user.ends_with('\\')).then(|| user.to_string())
+}
+
 /// Members of the administrator groups (`sudo`, `wheel`, `admin`) in `/etc/group`.
 pub fn admin_members(group: &str) -> Vec<String> {
     group
@@ -73,6 +83,16 @@ pub fn admin_members(group: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_last_logon_user() {
+        assert_eq!(
+            last_logon_user("KANTOOR\\jdevries").as_deref(),
+            Some("KANTOOR\\jdevries")
+        );
+        assert_eq!(last_logon_user(".\\admin").as_deref(), Some("admin"));
+        assert_eq!(last_logon_user(" "), None);
+    }
 
     #[test]
     fn humans_only() {
