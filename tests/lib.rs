@@ -91,6 +91,8 @@ pub struct Collector {
     pub url: String,
     pub fingerprint: String,
     pub token: String,
+    /// The one-line agent install the collector printed (`curl … | sudo sh …`).
+    pub install_command: String,
 }
 
 impl Collector {
@@ -123,15 +125,15 @@ impl Collector {
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
+            // Drain stdout for the process's whole life: a closed pipe would
+            // make the collector's next line fail.
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
+                let _ = tx.send(line);
             }
         });
         let (mut fingerprint, mut token) = (String::new(), String::new());
         let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
+        let install_command = loop {
             let line = rx
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
                 .expect("collector did not print its enrolment details in time");
@@ -145,10 +147,10 @@ impl Collector {
             {
                 token = t.trim().to_string();
             }
-            if line.starts_with("enrol an agent with:") {
-                break;
+            if line.trim_start().starts_with("curl ") {
+                break line.trim().to_string();
             }
-        }
+        };
         assert_eq!(fingerprint.len(), 64, "fingerprint {fingerprint:?}");
         assert!(token.starts_with("cen_"), "token {token:?}");
         Collector {
@@ -159,6 +161,7 @@ impl Collector {
             url: format!("https://127.0.0.1:{port}"),
             fingerprint,
             token,
+            install_command,
         }
     }
 

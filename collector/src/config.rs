@@ -48,6 +48,10 @@ pub struct FileConfig {
     pub snmp_v3: Option<Vec<crate::snmp::V3User>>,
     /// Scheduled scans (`[[scan]]` tables): the only scanning `serve` does.
     pub scan: Option<Vec<crate::scan::schedule::ScanJobSpec>>,
+    /// Directory of the agent binaries `GET /downloads/…` hands out
+    /// (`census-agent-linux-x86_64`); default: beside the collector's
+    /// executable, then `/usr/lib/census-collector/downloads`.
+    pub downloads_dir: Option<PathBuf>,
 }
 
 /// Resolved settings.
@@ -67,6 +71,7 @@ pub struct Config {
     pub snmp_communities: Vec<String>,
     pub snmp_v3: Vec<crate::snmp::V3User>,
     pub scans: Vec<crate::scan::schedule::ScanJob>,
+    pub downloads_dir: Option<PathBuf>,
 }
 
 /// What the command line (and environment, through clap) said.
@@ -132,6 +137,7 @@ impl Config {
                 .map(|(i, spec)| crate::scan::schedule::ScanJob::from_spec(spec, i + 1))
                 .collect::<Result<_, String>>()
                 .map_err(anyhow::Error::msg)?,
+            downloads_dir: file.downloads_dir.clone(),
         })
     }
 

@@ -136,6 +136,11 @@ pub async fn serve(cfg: Config, config_file: Option<std::path::PathBuf>) -> Resu
         "  census-agent enroll --collector {url} --token {token} --fingerprint {}",
         identity.fingerprint
     );
+    println!("or install an agent as a service on a Linux PC with:");
+    println!(
+        "  curl -fsSk --pinnedpubkey '{}' {url}/install.sh | sudo sh -s -- --token {token}",
+        identity.curl_pin()
+    );
     use std::io::Write;
     let _ = std::io::stdout().flush();
 

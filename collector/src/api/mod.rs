@@ -9,6 +9,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 mod enroll;
+mod install;
 mod limits;
 pub mod openapi;
 pub mod plan;
@@ -86,6 +87,7 @@ pub fn router(state: AppState, request_timeout: std::time::Duration) -> Router {
         .route("/api/v1/enroll", post(enroll::enroll))
         .route("/api/v1/reports", post(reports::ingest))
         .route("/api/v1/openapi.json", get(openapi::document))
+        .merge(install::routes())
         .merge(routes())
         .merge(crate::web::router())
         .fallback(|| async { Failure::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
