@@ -14,8 +14,10 @@ cd "$(dirname "$0")/.."
 # decrypted without Census), python3-docx (an independent reader of the
 # DOCX plan, run as /usr/bin/python3), chromium and chromium-driver (the web
 # interface driven headless), systemd (systemd-analyze verifies the units),
-# curl (runs the collector's install.sh as a user would).
-pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim age python3-docx chromium chromium-driver systemd curl)
+# curl (runs the collector's install.sh as a user would),
+# gcc-mingw-w64-x86-64, wine and wine64 (the agent cross-built for Windows
+# and run headless under wine: agent/tests/windows.rs).
+pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim age python3-docx chromium chromium-driver systemd curl gcc-mingw-w64-x86-64 wine wine64)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -25,5 +27,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
+
+# The Windows agent's target (agent/tests/windows.rs cross-builds it).
+rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
 
 cargo test --workspace --locked "$@"
