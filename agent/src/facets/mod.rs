@@ -92,7 +92,16 @@ pub fn all() -> Vec<Box<dyn Facet>> {
             Box::new(security::windows::Security),
         ]
     }
-    #[cfg(not(any(target_os = "linux", windows)))]
+    #[cfg(target_os = "macos")]
+    {
+        vec![
+            Box::new(system::macos::System),
+            Box::new(hardware::macos::Hardware),
+            Box::new(software::macos::Software),
+            Box::new(security::macos::Security),
+        ]
+    }
+    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
     {
         Vec::new()
     }

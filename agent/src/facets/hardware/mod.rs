@@ -2,8 +2,11 @@
 //! chassis and BIOS. [`smbios`] decodes firmware tables (portable); the
 //! functions here turn decoded structures into the report's types.
 
+pub mod apple;
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(target_os = "macos")]
+pub mod macos;
 pub mod smbios;
 #[cfg(windows)]
 pub mod windows;

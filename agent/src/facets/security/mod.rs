@@ -3,8 +3,11 @@
 //! the volumes that earlier facets filled in. The product knowledge (which
 //! packages are antivirus products) is the table below.
 
+pub mod apple;
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(target_os = "macos")]
+pub mod macos;
 #[cfg(windows)]
 pub mod windows;
 pub mod wsc;

@@ -4,10 +4,13 @@
 //! databases and used by any OS-specific shell.
 
 pub mod apk;
+pub mod apple;
 pub mod dpkg;
 pub mod flatpak;
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(target_os = "macos")]
+pub mod macos;
 pub mod pacman;
 pub mod registry;
 pub mod rpm;

@@ -3,6 +3,8 @@
 
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(target_os = "macos")]
+pub mod macos;
 pub mod virt;
 #[cfg(windows)]
 pub mod windows;
