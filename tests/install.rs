@@ -700,3 +700,241 @@ fn without_an_agent_binary_the_collector_says_where_to_put_it() {
     );
     assert!(c.agents().is_empty());
 }
+
+/// Purges the packages and deletes the users this test created, however
+/// it ends.
+struct Packages {
+    users_created: Vec<&'static str>,
+}
+
+impl Drop for Packages {
+    fn drop(&mut self) {
+        let _ = Command::new("dpkg")
+            .args(["--purge", "census-agent", "census-collector"])
+            .output();
+        for u in &self.users_created {
+            let _ = Command::new("userdel").arg(u).output();
+        }
+    }
+}
+
+fn user_exists(name: &str) -> bool {
+    Command::new("getent")
+        .args(["passwd", name])
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+fn owner(path: &Path) -> String {
+    ok(Command::new("stat")
+        .args(["-c", "%U:%G"])
+        .arg(path)
+        .output()
+        .unwrap())
+    .trim()
+    .to_string()
+}
+
+fn dpkg(args: &[&str]) -> String {
+    combined_ok(Command::new("dpkg").args(args).output().unwrap())
+}
+
+fn combined_ok(o: Output) -> String {
+    let text = combined(&o);
+    assert!(o.status.success(), "{text}");
+    text
+}
+
+/// CHANGES THIS MACHINE (root only): installs, removes and purges the
+/// census-agent and census-collector packages with dpkg, runs a live
+/// `census-agent install` into / against a loopback collector, and cleans
+/// up after itself (purge, and the users it created). Skipped, saying why,
+/// when not root or when Census is installed here already.
+#[test]
+fn debs_install_keep_data_on_remove_and_delete_it_on_purge() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: installing packages needs root");
+        return;
+    }
+    for p in [
+        "/etc/census",
+        "/var/lib/census-agent",
+        "/var/lib/census-collector",
+        "/usr/bin/census-agent",
+        "/usr/bin/census-collector",
+    ] {
+        if Path::new(p).exists() {
+            eprintln!("skipped: {p} exists, Census is installed on this machine");
+            return;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("debs");
+    let built = combined_ok(
+        Command::new(workspace().join("deploy/deb/build.sh"))
+            .arg("--agent")
+            .arg(bin("census-agent"))
+            .arg("--collector")
+            .arg(bin("census-collector"))
+            .arg("--out")
+            .arg(&out)
+            .arg("--fast")
+            .output()
+            .unwrap(),
+    );
+    let version = env!("CARGO_PKG_VERSION");
+    let arch = ok(Command::new("dpkg")
+        .arg("--print-architecture")
+        .output()
+        .unwrap());
+    let agent_deb = out.join(format!("census-agent_{version}_{}.deb", arch.trim()));
+    let collector_deb = out.join(format!("census-collector_{version}_{}.deb", arch.trim()));
+    assert!(agent_deb.is_file() && collector_deb.is_file(), "{built}");
+    let _cleanup = Packages {
+        users_created: ["census-agent", "census-collector"]
+            .into_iter()
+            .filter(|u| !user_exists(u))
+            .collect(),
+    };
+
+    // The agent package: binary, user, state directory.
+    let said = dpkg(&["--install", agent_deb.to_str().unwrap()]);
+    assert!(
+        said.contains("census-agent install --collector URL"),
+        "{said}"
+    );
+    assert_eq!(mode(Path::new("/usr/bin/census-agent")), 0o755);
+    let pw = ok(Command::new("getent")
+        .args(["passwd", "census-agent"])
+        .output()
+        .unwrap());
+    let f: Vec<&str> = pw.trim().split(':').collect();
+    assert!(f[2].parse::<u32>().unwrap() < 1000, "a system user: {pw}");
+    assert_eq!((f[5], f[6]), ("/var/lib/census-agent", "/usr/sbin/nologin"));
+    let state = Path::new("/var/lib/census-agent");
+    assert_eq!(mode(state), 0o700);
+    assert_eq!(owner(state), "census-agent:census-agent");
+
+    // Enrolled and installed as a service on this machine, with the
+    // packaged binary (no systemd runs here: written and enabled).
+    let c = Collector::start(&dir.path().join("collector"), free_port(), "");
+    let said = combined_ok(
+        Command::new("/usr/bin/census-agent")
+            .args(["install", "--collector", &c.url, "--token", &c.token])
+            .args(["--fingerprint", &c.fingerprint])
+            .output()
+            .unwrap(),
+    );
+    let unit = Path::new("/etc/systemd/system/census-agent.service");
+    let link = Path::new("/etc/systemd/system/multi-user.target.wants/census-agent.service");
+    if Path::new("/run/systemd/system").is_dir() {
+        assert!(said.contains("the agent runs now"), "{said}");
+    } else {
+        assert!(
+            said.contains("systemd is not running on this machine"),
+            "{said}"
+        );
+        assert!(link.symlink_metadata().is_ok());
+    }
+    assert!(
+        std::fs::read_to_string(unit)
+            .unwrap()
+            .contains("\nExecStart=/usr/bin/census-agent --config /etc/census/agent.toml run\n")
+    );
+    assert!(!Path::new("/usr/local/bin/census-agent").exists());
+    let config = Path::new("/etc/census/agent.toml");
+    assert_eq!(mode(config), 0o600);
+    assert_eq!(c.agents().len(), 1);
+    std::fs::write(state.join("state.json"), "{}").unwrap();
+
+    // Remove: service and binary go, configuration and state stay.
+    dpkg(&["--remove", "census-agent"]);
+    assert!(!Path::new("/usr/bin/census-agent").exists());
+    assert!(unit.symlink_metadata().is_err() && link.symlink_metadata().is_err());
+    assert!(state.join("state.json").is_file(), "remove keeps the state");
+    assert!(config.is_file(), "remove keeps the configuration");
+    // Purge: they go too.
+    dpkg(&["--purge", "census-agent"]);
+    assert!(!state.exists() && !config.exists());
+    assert!(!Path::new("/etc/census").exists());
+    assert!(!Path::new("/etc/sysusers.d/census-agent.conf").exists());
+
+    // The collector package: binary, the agent it hands out, unit, config.
+    dpkg(&["--install", collector_deb.to_str().unwrap()]);
+    assert_eq!(mode(Path::new("/usr/bin/census-collector")), 0o755);
+    let served = Path::new("/usr/lib/census-collector/downloads/census-agent-linux-x86_64");
+    let v = ok(Command::new(served).arg("--version").output().unwrap());
+    assert!(v.starts_with("census-agent "), "{v}");
+    let unit = Path::new("/lib/systemd/system/census-collector.service");
+    assert_eq!(
+        std::fs::read_to_string(unit).unwrap(),
+        std::fs::read_to_string(workspace().join("deploy/systemd/census-collector.service"))
+            .unwrap()
+    );
+    let config = Path::new("/etc/census/collector.toml");
+    assert_eq!(
+        std::fs::read_to_string(config).unwrap(),
+        std::fs::read_to_string(workspace().join("deploy/collector.toml")).unwrap()
+    );
+    assert_eq!(mode(config), 0o600);
+    assert_eq!(owner(config), "census-collector:census-collector");
+    assert_eq!(mode(Path::new("/etc/census")), 0o1775);
+    assert_eq!(owner(Path::new("/etc/census")), "root:census-collector");
+    let data = Path::new("/var/lib/census-collector");
+    assert_eq!(mode(data), 0o700);
+    assert_eq!(owner(data), "census-collector:census-collector");
+    assert!(user_exists("census-collector"));
+    // systemd accepts the installed unit as it is on this machine.
+    let o = Command::new("systemd-analyze")
+        .args(["verify", "census-collector.service"])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success() && o.stderr.is_empty(),
+        "{}",
+        combined(&o)
+    );
+    // The service user can use what the package set up: its configuration,
+    // a database in its data directory, a site file beside the config.
+    let listed = combined_ok(
+        Command::new("runuser")
+            .args(["-u", "census-collector", "--"])
+            .args(["/usr/bin/census-collector", "agents", "list", "--json"])
+            .output()
+            .unwrap(),
+    );
+    assert!(listed.trim_end().ends_with("[]"), "{listed}");
+    assert!(data.join("census.db").is_file());
+    combined_ok(
+        Command::new("runuser")
+            .args([
+                "-u",
+                "census-collector",
+                "--",
+                "touch",
+                "/etc/census/site.toml",
+            ])
+            .output()
+            .unwrap(),
+    );
+
+    // Remove keeps the database and the configuration; purge deletes them.
+    dpkg(&["--remove", "census-collector"]);
+    assert!(!Path::new("/usr/bin/census-collector").exists());
+    assert!(
+        data.join("census.db").is_file(),
+        "remove keeps the database"
+    );
+    assert!(config.is_file(), "remove keeps the configuration");
+    dpkg(&["--purge", "census-collector"]);
+    assert!(!data.exists() && !config.exists());
+    assert!(!Path::new("/etc/census").exists());
+    assert!(
+        Path::new("/etc/systemd/system/multi-user.target.wants/census-collector.service")
+            .symlink_metadata()
+            .is_err()
+    );
+}

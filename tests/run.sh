@@ -14,10 +14,11 @@ cd "$(dirname "$0")/.."
 # decrypted without Census), python3-docx (an independent reader of the
 # DOCX plan, run as /usr/bin/python3), chromium and chromium-driver (the web
 # interface driven headless), systemd (systemd-analyze verifies the units),
-# curl (runs the collector's install.sh as a user would),
+# curl (runs the collector's install.sh as a user would), adduser (the .deb
+# packages' maintainer scripts, installed as root by tests/install.rs),
 # gcc-mingw-w64-x86-64, wine and wine64 (the agent cross-built for Windows
 # and run headless under wine: agent/tests/windows.rs).
-pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim age python3-docx chromium chromium-driver systemd curl gcc-mingw-w64-x86-64 wine wine64)
+pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim age python3-docx chromium chromium-driver systemd curl adduser gcc-mingw-w64-x86-64 wine wine64)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
