@@ -168,6 +168,14 @@ fn agent_under_wine_reports_seeded_programs_and_wine_hardware() {
     );
     assert!(r.memory.total_bytes.unwrap_or(0) > 0);
     assert!(!r.storage.disks.is_empty(), "Win32_DiskDrive rows");
+    assert!(
+        r.storage
+            .disks
+            .iter()
+            .all(|d| d.name.starts_with("PHYSICALDRIVE")),
+        "{:?}",
+        r.storage.disks
+    );
     // GetAdaptersAddresses under wine lists the host's interfaces: a loopback at least.
     assert!(
         r.network

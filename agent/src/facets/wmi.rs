@@ -188,7 +188,8 @@ pub fn cim_form_factor(code: u64) -> Option<&'static str> {
 /// as "SCSI" and has no rotation rate.
 pub fn disks(rows: &[WmiRow]) -> Vec<Disk> {
     rows.iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let model = text(r, "Model");
             let bus = text(r, "InterfaceType");
             let media = text(r, "MediaType").unwrap_or_default();
@@ -201,9 +202,12 @@ pub fn disks(rows: &[WmiRow]) -> Vec<Disk> {
                 _ => None,
             };
             Disk {
+                // `\\.\PHYSICALDRIVE0`; wine leaves DeviceID empty, so
+                // fall back to the index.
                 name: text(r, "DeviceID")
                     .map(|d| d.trim_start_matches("\\\\.\\").to_string())
-                    .unwrap_or_default(),
+                    .or_else(|| uint(r, "Index").map(|n| format!("PHYSICALDRIVE{n}")))
+                    .unwrap_or_else(|| format!("PHYSICALDRIVE{i}")),
                 model,
                 vendor: text(r, "Manufacturer").filter(|m| m != "(Standard disk drives)"),
                 serial: text(r, "SerialNumber"),
@@ -237,6 +241,36 @@ pub fn os(row: &WmiRow) -> OsInfo {
     }
 }
 
+/// Why [`on_own_thread`] gave no answer.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ThreadError {
+    /// No answer within the timeout; the thread is left running, detached.
+    Timeout,
+    /// The thread could not start or ended (panicked) without an answer.
+    NoAnswer,
+}
+
+/// Run `work` on a new thread and wait at most `timeout` for its answer.
+/// This is how every WMI query runs (`wmi_windows.rs`): a hung provider
+/// costs one detached thread, never the collection.
+pub fn on_own_thread<T: Send + 'static>(
+    name: &str,
+    timeout: std::time::Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ThreadError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(move || {
+            let _ = tx.send(work());
+        })
+        .map_err(|_| ThreadError::NoAnswer)?;
+    rx.recv_timeout(timeout).map_err(|e| match e {
+        std::sync::mpsc::RecvTimeoutError::Timeout => ThreadError::Timeout,
+        std::sync::mpsc::RecvTimeoutError::Disconnected => ThreadError::NoAnswer,
+    })
+}
+
 /// Parse rows recorded as a JSON array of objects (tests and `--root` runs).
 pub fn rows_from_json(text: &str) -> Result<Vec<WmiRow>, serde_json::Error> {
     serde_json::from_str(text)
@@ -263,6 +297,29 @@ mod tests {
         assert_eq!(text(&r, "Missing"), None);
         assert_eq!(boolean(&r, "On"), Some(true));
         assert_eq!(uints(&r, "Types"), vec![10, 9]);
+    }
+
+    #[test]
+    fn a_hung_query_times_out_and_a_quick_one_answers() {
+        use std::time::{Duration, Instant};
+        let t = Instant::now();
+        let hung = on_own_thread("test-hung", Duration::from_millis(100), || {
+            std::thread::sleep(Duration::from_secs(30));
+            1
+        });
+        assert_eq!(hung, Err(ThreadError::Timeout));
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "the caller did not wait for the hang"
+        );
+        assert_eq!(
+            on_own_thread("test-quick", Duration::from_secs(5), || 7),
+            Ok(7)
+        );
+        let panicked = on_own_thread("test-panic", Duration::from_secs(5), || -> u8 {
+            panic!("provider crashed")
+        });
+        assert_eq!(panicked, Err(ThreadError::NoAnswer));
     }
 
     #[test]

@@ -9,11 +9,10 @@
 //! (which the facets record in `collection_errors`) and its thread is left to
 //! finish or die with the process, never joined.
 
-use super::wmi::WmiRow;
+use super::wmi::{ThreadError, WmiRow, on_own_thread};
 use ::wmi::{AuthLevel, Variant, WMIConnection};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::mpsc;
 use std::time::Duration;
 
 /// How long one WMI query may take before it is given up.
@@ -59,39 +58,35 @@ fn to_json(v: Variant) -> Value {
 
 /// Run `wql` in `namespace` (`ROOT\CIMV2`, …) on a fresh COM thread.
 pub fn query_in(namespace: &str, wql: &str, timeout: Duration) -> Result<Vec<WmiRow>, WmiError> {
-    let (tx, rx) = mpsc::channel();
     let (ns, q) = (namespace.to_string(), wql.to_string());
     let failed = |message: String| WmiError::Failed {
         namespace: namespace.to_string(),
         query: wql.to_string(),
         message,
     };
-    std::thread::Builder::new()
-        .name("census-wmi".into())
-        .spawn(move || {
-            let run = || -> ::wmi::WMIResult<Vec<WmiRow>> {
-                let con = WMIConnection::with_namespace_path(&ns)?;
-                if ns.contains("MicrosoftVolumeEncryption") {
-                    con.set_proxy_blanket(AuthLevel::PktPrivacy)?;
-                }
-                let rows: Vec<HashMap<String, Variant>> = con.raw_query(&q)?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| r.into_iter().map(|(k, v)| (k, to_json(v))).collect())
-                    .collect())
-            };
-            let _ = tx.send(run().map_err(|e| e.to_string()));
-        })
-        .map_err(|e| failed(format!("cannot start a thread: {e}")))?;
-    match rx.recv_timeout(timeout) {
+    let answer = on_own_thread("census-wmi", timeout, move || {
+        let run = || -> ::wmi::WMIResult<Vec<WmiRow>> {
+            let con = WMIConnection::with_namespace_path(&ns)?;
+            if ns.contains("MicrosoftVolumeEncryption") {
+                con.set_proxy_blanket(AuthLevel::PktPrivacy)?;
+            }
+            let rows: Vec<HashMap<String, Variant>> = con.raw_query(&q)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| r.into_iter().map(|(k, v)| (k, to_json(v))).collect())
+                .collect())
+        };
+        run().map_err(|e| e.to_string())
+    });
+    match answer {
         Ok(Ok(rows)) => Ok(rows),
         Ok(Err(message)) => Err(failed(message)),
-        Err(mpsc::RecvTimeoutError::Timeout) => Err(WmiError::Timeout {
+        Err(ThreadError::Timeout) => Err(WmiError::Timeout {
             namespace: namespace.to_string(),
             query: wql.to_string(),
             secs: timeout.as_secs(),
         }),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
+        Err(ThreadError::NoAnswer) => {
             Err(failed("the query thread ended without an answer".into()))
         }
     }
