@@ -3,7 +3,8 @@
 //! every file and mode; the units checked by the real `systemd-analyze
 //! verify`; the collector's `/install.sh` fetched with curl's key pin and
 //! run to a working enrolment; the `.deb` packages built by
-//! `deploy/deb/build.sh`.
+//! `deploy/deb/build.sh`; the static musl agent (built here by cargo for
+//! `x86_64-unknown-linux-musl`: no libc needed, the same reports).
 //!
 //! Only the package test changes this machine (it installs and purges the
 //! packages with dpkg, as root, and says so); every other test writes only
@@ -937,4 +938,98 @@ fn debs_install_keep_data_on_remove_and_delete_it_on_purge() {
             .symlink_metadata()
             .is_err()
     );
+}
+
+const MUSL: &str = "x86_64-unknown-linux-musl";
+
+/// Build the agent for musl (static); its path.
+fn musl_agent() -> std::path::PathBuf {
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let st = Command::new(cargo)
+        .args(["build", "-p", "census-agent", "--target", MUSL])
+        .current_dir(workspace())
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .status()
+        .expect("run cargo");
+    assert!(
+        st.success(),
+        "the build for {MUSL} failed (needs `rustup target add {MUSL}` and the Debian package musl-tools; tests/run.sh installs both)"
+    );
+    target_dir.join(MUSL).join("debug/census-agent")
+}
+
+/// The program headers of a 64-bit little-endian ELF file: their types.
+fn elf_segment_types(bytes: &[u8]) -> Vec<u32> {
+    assert_eq!(&bytes[..4], b"\x7fELF", "not an ELF file");
+    assert_eq!((bytes[4], bytes[5]), (2, 1), "not 64-bit little-endian");
+    let u16_at = |o: usize| u16::from_le_bytes([bytes[o], bytes[o + 1]]) as usize;
+    let phoff = u64::from_le_bytes(bytes[32..40].try_into().unwrap()) as usize;
+    let (size, count) = (u16_at(54), u16_at(56));
+    (0..count)
+        .map(|i| {
+            let o = phoff + i * size;
+            u32::from_le_bytes(bytes[o..o + 4].try_into().unwrap())
+        })
+        .collect()
+}
+
+/// A report without what changes from run to run.
+fn stable(report: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(report).unwrap();
+    for k in ["report_id", "collected_at", "collection_duration_ms"] {
+        v.as_object_mut().unwrap().remove(k);
+    }
+    v
+}
+
+#[test]
+fn the_static_musl_agent_needs_no_libc_and_reports_like_the_glibc_one() {
+    let musl = musl_agent();
+    // No program interpreter: nothing of the distribution is loaded.
+    const PT_INTERP: u32 = 3;
+    let types = elf_segment_types(&std::fs::read(&musl).unwrap());
+    assert!(
+        !types.is_empty() && !types.contains(&PT_INTERP),
+        "{types:?}"
+    );
+    // The same report as the glibc build from every recorded machine.
+    for host in ["debian12-container", "alpine319-container", "rhel9-server"] {
+        let root = census_tests::fixture(host);
+        let run = |b: &Path| {
+            ok(Command::new(b)
+                .args(["collect", "--root", root.to_str().unwrap()])
+                .output()
+                .unwrap())
+        };
+        assert_eq!(
+            stable(&run(&musl)),
+            stable(&run(&bin("census-agent"))),
+            "{host}"
+        );
+    }
+    // It enrols over TLS with the key pinned and delivers.
+    let dir = tempfile::tempdir().unwrap();
+    let c = Collector::start(&dir.path().join("collector"), free_port(), "");
+    let config = dir.path().join("agent.toml");
+    let state = dir.path().join("state");
+    ok(Command::new(&musl)
+        .args(["--config", config.to_str().unwrap(), "enroll"])
+        .args(["--collector", &c.url, "--token", &c.token])
+        .args(["--fingerprint", &c.fingerprint])
+        .args(["--state-dir", state.to_str().unwrap()])
+        .output()
+        .unwrap());
+    let o = Command::new(&musl)
+        .args(["--config", config.to_str().unwrap(), "run", "--once"])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success() && combined(&o).contains("delivered 1"),
+        "{}",
+        combined(&o)
+    );
+    assert_eq!(c.agents()[0]["reports_received"], 1);
 }

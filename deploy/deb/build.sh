@@ -3,10 +3,13 @@
 # from binaries already built (cargo build --release, or debug ones).
 #
 #   deploy/deb/build.sh [--release | --debug] [--agent PATH] [--collector PATH]
-#                       [--version V] [--out DIR] [--fast]
+#                       [--version V] [--out DIR] [--fast] [--musl]
 #
 # Default binaries: $CARGO_TARGET_DIR (or target/) /release/census-agent and
-# census-collector; --debug takes them from debug/. The packaged copies are
+# census-collector; --debug takes them from debug/. --musl packs the static
+# agent (cargo build --release -p census-agent --target
+# x86_64-unknown-linux-musl), which runs on any Linux distribution, in both
+# packages (the collector hands it out through /install.sh). The packaged copies are
 # stripped (as dh_strip would). Packages go to <target>/deb/ unless --out
 # says otherwise; --fast compresses with gzip -1 instead of xz (tests). The maintainer scripts are in
 # deploy/deb/agent/ and deploy/deb/collector/; neither ever deletes data
@@ -22,6 +25,7 @@ collector=""
 version=""
 out=""
 compress=""
+musl=""
 
 die() {
     echo "deploy/deb/build.sh: $*" >&2
@@ -37,17 +41,18 @@ while [ $# -gt 0 ]; do
         --version) version=${2:?--version needs a value}; shift ;;
         --out) out=${2:?--out needs a directory}; shift ;;
         --fast) compress="-Zgzip -z1" ;;
-        -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+        --musl) musl=x86_64-unknown-linux-musl/ ;;
+        -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
         *) die "unknown argument $1 (see --help)" ;;
     esac
     shift
 done
 
-[ -n "$agent" ] || agent=$target/$profile/census-agent
+[ -n "$agent" ] || agent=$target/$musl$profile/census-agent
 [ -n "$collector" ] || collector=$target/$profile/census-collector
 [ -n "$out" ] || out=$target/deb
 for b in "$agent" "$collector"; do
-    [ -x "$b" ] || die "$b is missing: build it first (cargo build --$profile -p census-agent -p census-collector) or name it with --agent/--collector"
+    [ -x "$b" ] || die "$b is missing: build it first (cargo build --$profile -p census-agent -p census-collector${musl:+; the agent with --target x86_64-unknown-linux-musl}) or name it with --agent/--collector"
 done
 command -v dpkg-deb >/dev/null 2>&1 || die "dpkg-deb is missing (Debian package dpkg)"
 if [ -z "$version" ]; then
