@@ -87,6 +87,22 @@ fn encode(fields: &[(&str, &str)]) -> String {
         .join("&")
 }
 
+/// POST a URL-encoded form, with the cookie when given.
+async fn post_form(
+    http: &reqwest::Client,
+    url: String,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut r = http
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        r = r.header("cookie", c);
+    }
+    r.body(encode(fields)).send().await.unwrap()
+}
+
 fn shot(b: &Browser, name: &str) {
     if let Ok(dir) = std::env::var("CENSUS_SCREENSHOTS") {
         std::fs::create_dir_all(&dir).unwrap();
@@ -358,30 +374,21 @@ fn sessions_need_the_form_token_to_change_anything_and_end_at_logout() {
             .to_string();
 
         // A login without the cookie is refused as forged.
-        let r = http
-            .post(format!("{}/login", c.url))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(encode(&[
-                ("user", "admin"),
-                ("password", PASSWORD),
-                ("csrf", &csrf),
-            ]))
-            .send()
-            .await
-            .unwrap();
+        let r = post_form(
+            &http,
+            format!("{}/login", c.url),
+            None,
+            &[("user", "admin"), ("password", PASSWORD), ("csrf", &csrf)],
+        )
+        .await;
         assert_eq!(r.status(), 403);
-        let r = http
-            .post(format!("{}/login", c.url))
-            .header("cookie", &login_value)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(encode(&[
-                ("user", "admin"),
-                ("password", PASSWORD),
-                ("csrf", &csrf),
-            ]))
-            .send()
-            .await
-            .unwrap();
+        let r = post_form(
+            &http,
+            format!("{}/login", c.url),
+            Some(&login_value[..]),
+            &[("user", "admin"), ("password", PASSWORD), ("csrf", &csrf)],
+        )
+        .await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
         let session = r
             .headers()
@@ -444,62 +451,54 @@ fn sessions_need_the_form_token_to_change_anything_and_end_at_logout() {
             .unwrap();
         assert_eq!(r.status(), 201);
         // A form without the token changes nothing.
-        let r = http
-            .post(format!("{}/agents/tokens", c.url))
-            .header("cookie", &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(encode(&[("csrf", "forged"), ("label", "x")]))
-            .send()
-            .await
-            .unwrap();
+        let r = post_form(
+            &http,
+            format!("{}/agents/tokens", c.url),
+            Some(&cookie[..]),
+            &[("csrf", "forged"), ("label", "x")],
+        )
+        .await;
         assert_eq!(r.status(), 403);
 
         // A site-facts form: refused without the token; with it, a value
         // that fails the checks is a 422 and writes nothing.
         let site = c.data_dir.join("site.toml");
         for (csrf, status) in [("forged", 403), (token.as_str(), 422)] {
-            let r = http
-                .post(format!("{}/site/organisation", c.url))
-                .header("cookie", &cookie)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(encode(&[
-                    ("csrf", csrf),
-                    ("name", "Kantoor"),
-                    ("reviewed", "soon"),
-                ]))
-                .send()
-                .await
-                .unwrap();
+            let r = post_form(
+                &http,
+                format!("{}/site/organisation", c.url),
+                Some(&cookie[..]),
+                &[("csrf", csrf), ("name", "Kantoor"), ("reviewed", "soon")],
+            )
+            .await;
             assert_eq!(r.status(), status);
             assert!(!site.exists());
         }
-        let r = http
-            .post(format!("{}/site/organisation", c.url))
-            .header("cookie", &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(encode(&[("csrf", &token), ("name", "Kantoor")]))
-            .send()
-            .await
-            .unwrap();
+        let r = post_form(
+            &http,
+            format!("{}/site/organisation", c.url),
+            Some(&cookie[..]),
+            &[("csrf", &token), ("name", "Kantoor")],
+        )
+        .await;
         assert_eq!(r.status(), 303);
         assert!(std::fs::read_to_string(&site).unwrap().contains("Kantoor"));
 
         // An admin API token made on the agents page works on the API.
-        let page = http
-            .post(format!("{}/agents/api-tokens", c.url))
-            .header("cookie", &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(encode(&[
+        let page = post_form(
+            &http,
+            format!("{}/agents/api-tokens", c.url),
+            Some(&cookie[..]),
+            &[
                 ("csrf", &token),
                 ("name", "backup script"),
                 ("expires", "30d"),
-            ]))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
         let made = page
             .split("id=\"new-api-token\"")
             .nth(1)
@@ -531,18 +530,13 @@ fn sessions_need_the_form_token_to_change_anything_and_end_at_logout() {
             .output()
             .unwrap();
         let public = String::from_utf8(public.stdout).unwrap().trim().to_string();
-        let r = http
-            .post(format!("{}/plan/export", c.url))
-            .header("cookie", &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(encode(&[
-                ("csrf", &token),
-                ("recipient", &public),
-                ("lang", "en"),
-            ]))
-            .send()
-            .await
-            .unwrap();
+        let r = post_form(
+            &http,
+            format!("{}/plan/export", c.url),
+            Some(&cookie[..]),
+            &[("csrf", &token), ("recipient", &public), ("lang", "en")],
+        )
+        .await;
         assert_eq!(r.status(), 200);
         assert!(
             r.headers()["content-disposition"]
@@ -575,26 +569,24 @@ fn sessions_need_the_form_token_to_change_anything_and_end_at_logout() {
                 "{f} not in {list}"
             );
         }
-        let r = http
-            .post(format!("{}/plan/export", c.url))
-            .header("cookie", &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(encode(&[("csrf", &token), ("recipient", "age1notakey")]))
-            .send()
-            .await
-            .unwrap();
+        let r = post_form(
+            &http,
+            format!("{}/plan/export", c.url),
+            Some(&cookie[..]),
+            &[("csrf", &token), ("recipient", "age1notakey")],
+        )
+        .await;
         assert_eq!(r.status(), 400);
         assert!(r.text().await.unwrap().contains("is not an age public key"));
 
         // After logout the cookie is worthless, on pages and on the API.
-        let r = http
-            .post(format!("{}/logout", c.url))
-            .header("cookie", &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(encode(&[("csrf", &token)]))
-            .send()
-            .await
-            .unwrap();
+        let r = post_form(
+            &http,
+            format!("{}/logout", c.url),
+            Some(&cookie[..]),
+            &[("csrf", &token)],
+        )
+        .await;
         assert_eq!(r.status(), 303);
         let r = http
             .get(format!("{}/api/v1/tokens", c.url))
@@ -620,18 +612,17 @@ fn sessions_need_the_form_token_to_change_anything_and_end_at_logout() {
         // Wrong passwords are rate-limited per address.
         let mut statuses = Vec::new();
         for _ in 0..8 {
-            let r = http
-                .post(format!("{}/login", c.url))
-                .header("cookie", &login_value)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(encode(&[
+            let r = post_form(
+                &http,
+                format!("{}/login", c.url),
+                Some(&login_value[..]),
+                &[
                     ("user", "admin"),
                     ("password", "wrong-password-x"),
                     ("csrf", &csrf),
-                ]))
-                .send()
-                .await
-                .unwrap();
+                ],
+            )
+            .await;
             statuses.push(r.status().as_u16());
         }
         assert!(statuses.contains(&429), "{statuses:?}");
