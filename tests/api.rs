@@ -281,8 +281,24 @@ fn each_endpoint_does_its_work() {
             .any(|o| o["kind"] == "report")
     );
 
-    // Agents and their reports.
+    // Agents and their reports; an agent older than the collector is
+    // called outdated.
+    let (s, old) = api.call(
+        Method::POST,
+        "/api/v1/enroll",
+        None,
+        Some(json!({"token": api.c.token, "hostname": "old-pc", "agent_version": "0.0.1"})),
+    );
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&old));
     let agents = api.get("/api/v1/agents");
+    let outdated: Vec<&str> = agents
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["outdated"] == true)
+        .map(|a| a["hostname"].as_str().unwrap())
+        .collect();
+    assert_eq!(outdated, ["old-pc"], "{agents}");
     assert!(
         agents
             .as_array()

@@ -281,6 +281,8 @@ async fn agents(cfg: Config, cmd: AgentsCmd) -> Result<()> {
                         "revoked"
                     } else if a.kind == "collector" {
                         "collector"
+                    } else if a.outdated() {
+                        "outdated version"
                     } else {
                         "active"
                     };

@@ -89,7 +89,6 @@ impl Identity {
 
     /// curl's `--pinnedpubkey` form of the fingerprint.
     pub fn curl_pin(&self) -> String {
-        let raw = census_shared::pin::parse_fingerprint(&self.fingerprint).unwrap_or_default();
-        format!("sha256//{}", census_shared::pin::base64_encode(&raw))
+        census_shared::pin::curl_pin(&self.fingerprint).unwrap_or_default()
     }
 }

@@ -57,6 +57,12 @@ pub fn to_hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// curl's `--pinnedpubkey` form (`sha256//BASE64`) of a fingerprint;
+/// `None` when it is not one.
+pub fn curl_pin(fingerprint: &str) -> Option<String> {
+    parse_fingerprint(fingerprint).map(|raw| format!("sha256//{}", base64_encode(&raw)))
+}
+
 /// Bytes from hex digits (any case; whitespace between them ignored);
 /// `None` for an odd count or a non-hex character.
 pub fn from_hex(s: &str) -> Option<Vec<u8>> {

@@ -8,7 +8,7 @@ use super::{AppState, Failure};
 use crate::scan::runs::StartError;
 use crate::secrets;
 use crate::store::admin::{ApiTokenInfo, NewApiToken, ScanInfo};
-use crate::store::{AgentInfo, NewToken, TokenInfo};
+use crate::store::{NewToken, TokenInfo};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -20,10 +20,19 @@ fn not_found(what: &str) -> Failure {
     Failure::new(StatusCode::NOT_FOUND, "not_found", format!("no {what}"))
 }
 
-/// `GET /api/v1/agents`.
-pub async fn agents(_: Admin, State(st): State<AppState>) -> Result<Json<Vec<AgentInfo>>, Failure> {
+/// `GET /api/v1/agents`: each with `outdated` (its version is older than
+/// this collector's).
+pub async fn agents(_: Admin, State(st): State<AppState>) -> Result<Json<Vec<Value>>, Failure> {
+    let agents = st.store.list_agents().await.map_err(Failure::internal)?;
     Ok(Json(
-        st.store.list_agents().await.map_err(Failure::internal)?,
+        agents
+            .iter()
+            .map(|a| {
+                let mut v = serde_json::to_value(a).unwrap_or_default();
+                v["outdated"] = Value::Bool(a.outdated());
+                v
+            })
+            .collect(),
     ))
 }
 

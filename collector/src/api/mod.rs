@@ -126,7 +126,7 @@ endpoints! {
         "Change events: new assets, new unknown devices, changed fields, assets not seen";
         ["since"]; None; "Event[]";
     GET "/api/v1/agents" => admin::agents,
-        "Enrolled agents with last seen and version";
+        "Enrolled agents with last seen, version and whether that version is older than the collector's (outdated)";
         []; None; "Agent[]";
     DELETE "/api/v1/agents/{id}" => admin::revoke_agent,
         "Revoke an agent: its reports are refused from now on";

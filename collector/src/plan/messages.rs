@@ -277,6 +277,8 @@ messages! {
     WebNewApiToken => "Nieuwe API-sleutel", "New API token";
     WebApiTokenOnce => "Deze sleutel wordt maar één keer getoond. Gebruik hem als `Authorization: Bearer …`:", "This token is shown once. Use it as `Authorization: Bearer …`:";
     WebLastUsed => "Laatst gebruikt", "Last used";
+    WebOutdated => "verouderde versie", "outdated version";
+    WebOutdatedAgents => "Agents met een oudere versie dan de collector", "Agents older than the collector";
     WebUses => "Gebruik", "Uses";
     WebLabel => "Omschrijving", "Label";
     WebVersion => "Versie", "Version";

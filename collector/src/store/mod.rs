@@ -119,6 +119,35 @@ pub struct AgentInfo {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+impl AgentInfo {
+    /// Whether the agent reported a version older than this collector's
+    /// (`major.minor.patch`, numerically; an unreadable version is not
+    /// called outdated).
+    pub fn outdated(&self) -> bool {
+        self.agent_version
+            .as_deref()
+            .is_some_and(|v| older(v, env!("CARGO_PKG_VERSION")))
+    }
+}
+
+/// `a < b` for dotted numeric versions (`0.9.2` < `0.10.0`); pre-release
+/// and build suffixes are ignored; `None`-like input is never older.
+pub fn older(a: &str, b: &str) -> bool {
+    let parse = |v: &str| -> Option<Vec<u64>> {
+        v.trim()
+            .trim_start_matches('v')
+            .split(['-', '+'])
+            .next()?
+            .split('.')
+            .map(|p| p.parse().ok())
+            .collect()
+    };
+    match (parse(a), parse(b)) {
+        (Some(a), Some(b)) => a < b,
+        _ => false,
+    }
+}
+
 /// A report ready to store.
 #[derive(Debug, Clone)]
 pub struct IngestReport {
@@ -236,4 +265,17 @@ pub trait Store: AssetStore + AdminStore + Send + Sync {
         device: String,
         credential_id: String,
     ) -> StoreFuture<'_, ()>;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn versions_compare_numerically() {
+        assert!(super::older("0.9.2", "0.10.0"));
+        assert!(super::older("0.1.0", "0.1.1"));
+        assert!(!super::older("0.1.0", "0.1.0"));
+        assert!(!super::older("1.0.0-rc1", "0.9.9"));
+        assert!(!super::older("unknown", "0.1.0"));
+        assert!(!super::older("0.2", "0.1.9"));
+    }
 }

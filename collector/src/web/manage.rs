@@ -237,8 +237,13 @@ pub async fn new_token(
                 .and_then(|h| h.to_str().ok())
                 .unwrap_or("COLLECTOR:8443");
             let fingerprint = &st.fingerprint;
+            // The one-line install (issue 10's /install.sh, pinned to this
+            // collector's key), then the enrolment of an agent installed
+            // another way.
+            let pin = census_shared::pin::curl_pin(fingerprint).unwrap_or_default();
             let cmd = format!(
-                "census-agent enroll --collector https://{host} --token {token} --fingerprint {fingerprint}"
+                "curl -fsSk --pinnedpubkey '{pin}' https://{host}/install.sh | sudo sh -s -- --token {token}\n\n\
+                 census-agent enroll --collector https://{host} --token {token} --fingerprint {fingerprint}"
             );
             agents_page(&ui, &st, Some((token, cmd)), None).await
         }

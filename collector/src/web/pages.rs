@@ -47,6 +47,8 @@ struct Dashboard<'a> {
     /// (heading, category filter, count)
     counts: Vec<(String, String, usize)>,
     silent: Vec<(String, String)>,
+    /// (host, version) of agents older than the collector.
+    outdated: Vec<(String, String)>,
     last_scan: Option<(String, String, i64)>,
     unknown: Vec<(String, String)>,
     to_complete: Vec<Table>,
@@ -75,25 +77,36 @@ pub async fn dashboard(ui: Ui, State(st): State<AppState>) -> Response {
         .map(|(cat, n)| (category_label(&ui, &cat), cat, n))
         .collect();
     let now = chrono::Utc::now();
-    let silent = match st.store.list_agents().await {
-        Ok(agents) => agents
-            .into_iter()
-            .filter(|a| a.revoked_at.is_none() && a.kind == "agent")
-            .filter(|a| {
-                a.last_seen
-                    .is_none_or(|t| now - t > chrono::Duration::days(30))
-            })
-            .map(|a| {
-                (
-                    a.hostname,
-                    a.last_seen
-                        .map(|t| t.format("%Y-%m-%d").to_string())
-                        .unwrap_or_else(|| "-".into()),
-                )
-            })
-            .collect(),
+    let agents = match st.store.list_agents().await {
+        Ok(a) => a,
         Err(e) => return failed(&ui, e),
     };
+    let outdated: Vec<(String, String)> = agents
+        .iter()
+        .filter(|a| a.revoked_at.is_none() && a.outdated())
+        .map(|a| {
+            (
+                a.hostname.clone(),
+                a.agent_version.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let silent = agents
+        .into_iter()
+        .filter(|a| a.revoked_at.is_none() && a.kind == "agent")
+        .filter(|a| {
+            a.last_seen
+                .is_none_or(|t| now - t > chrono::Duration::days(30))
+        })
+        .map(|a| {
+            (
+                a.hostname,
+                a.last_seen
+                    .map(|t| t.format("%Y-%m-%d").to_string())
+                    .unwrap_or_else(|| "-".into()),
+            )
+        })
+        .collect();
     let last_scan = match st.store.list_scans(1).await {
         Ok(s) => s.into_iter().next().map(|s| {
             (
@@ -121,6 +134,7 @@ pub async fn dashboard(ui: Ui, State(st): State<AppState>) -> Response {
         ui: &ui,
         counts,
         silent,
+        outdated,
         last_scan,
         unknown,
         to_complete: section_tables(&doc, "to-complete"),
