@@ -403,6 +403,20 @@ fn each_endpoint_does_its_work() {
     let text = plan.to_string();
     assert!(text.contains(&serial), "the PC's serial is in the plan");
     assert!(text.contains("Books"));
+    // A correction shows in the next plan at once (the plan is reused only
+    // while nothing it depends on changed).
+    assert!(!text.contains("Logistics"));
+    let (s, v) = api.json(
+        Method::PATCH,
+        &format!("/api/v1/assets/{id}"),
+        Some(json!({"department": "Logistics"})),
+    );
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(
+        api.get("/api/v1/plan?format=json&lang=en")
+            .to_string()
+            .contains("Logistics")
+    );
     let (s, md) = api.call(
         Method::GET,
         "/api/v1/plan?format=md&lang=en",

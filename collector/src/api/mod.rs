@@ -55,6 +55,8 @@ pub struct AppState {
     pub scans: ScanRuns,
     /// The collector's key fingerprint (for the install command pages show).
     pub fingerprint: String,
+    /// The last plan built (dashboard, plan pages, `GET /api/v1/plan`).
+    pub plan_cache: plan::PlanCache,
 }
 
 impl AppState {
@@ -68,6 +70,7 @@ impl AppState {
                 .unwrap_or_default(),
             scans: ScanRuns::default(),
             fingerprint: String::new(),
+            plan_cache: plan::PlanCache::default(),
             store,
             max_body_bytes: cfg.max_body_bytes,
             report_limiter: Arc::new(RateLimiter::per_minute(cfg.reports_per_minute)),

@@ -19,6 +19,7 @@ use census_shared::site::SiteFacts;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The site facts as the plan sees them (a `[mobile] csv` list merged
 /// in), `None` when there is no file yet.
@@ -114,8 +115,50 @@ pub async fn put_site(_: Admin, State(st): State<AppState>, body: axum::body::By
     }
 }
 
-/// Build the plan now from the stored assets and the site file.
-pub async fn current_plan(st: &AppState) -> Result<Plan, Failure> {
+/// What a built plan depends on that can change without the clock:
+/// reports and scans stored, the assets' generation (every recomputation
+/// and correction), the site file's size and modification time.
+type PlanKey = ((i64, i64), i64, Option<(u64, std::time::SystemTime)>);
+
+/// The last plan built, reused while nothing it depends on changed, for at
+/// most [`PLAN_REUSE`] (findings such as "agent silent for 30 days" move
+/// with the clock, and a revoked agent leaves the markers alone).
+#[derive(Clone, Default)]
+pub struct PlanCache(Arc<tokio::sync::Mutex<Option<(PlanKey, std::time::Instant, Arc<Plan>)>>>);
+
+/// How long a built plan is reused while its inputs stay the same.
+pub const PLAN_REUSE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The plan now from the stored assets and the site file: built, or the
+/// last one when nothing it depends on changed (the dashboard and the plan
+/// pages ask for it on every request; building reads every agent's latest
+/// report).
+pub async fn current_plan(st: &AppState) -> Result<Arc<Plan>, Failure> {
+    let site_stamp = std::fs::metadata(&st.site_file)
+        .ok()
+        .and_then(|m| Some((m.len(), m.modified().ok()?)));
+    let key: PlanKey = (
+        st.store.inputs_marker().await.map_err(Failure::internal)?,
+        st.store
+            .assets_generation()
+            .await
+            .map_err(Failure::internal)?,
+        site_stamp,
+    );
+    let mut cached = st.plan_cache.0.lock().await;
+    if let Some((k, at, plan)) = cached.as_ref()
+        && *k == key
+        && at.elapsed() < PLAN_REUSE
+    {
+        return Ok(plan.clone());
+    }
+    let plan = Arc::new(build_plan(st).await?);
+    *cached = Some((key, std::time::Instant::now(), plan.clone()));
+    Ok(plan)
+}
+
+/// Build the plan from the stored assets and the site file.
+async fn build_plan(st: &AppState) -> Result<Plan, Failure> {
     let site = read_site(&st.site_file)?;
     let since = chrono::Utc::now() - assets::scan_history();
     let observations = st

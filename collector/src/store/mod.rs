@@ -221,6 +221,9 @@ pub trait AssetStore: Send + Sync {
     fn events_since(&self, since: DateTime<Utc>) -> StoreFuture<'_, Vec<Event>>;
     /// Changes when a report or scan arrives (cheap; for debouncing).
     fn inputs_marker(&self) -> StoreFuture<'_, (i64, i64)>;
+    /// The generation of the saved assets: changes with every saved
+    /// recomputation, a person's correction included (cheap).
+    fn assets_generation(&self) -> StoreFuture<'_, i64>;
 }
 
 /// Everything the collector stores.

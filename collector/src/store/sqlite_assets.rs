@@ -267,6 +267,16 @@ impl AssetStore for SqliteStore {
         })
     }
 
+    fn assets_generation(&self) -> StoreFuture<'_, i64> {
+        Box::pin(async move {
+            let g: Option<String> =
+                sqlx::query_scalar("SELECT value FROM settings WHERE key = 'assets_generation'")
+                    .fetch_optional(&self.pool)
+                    .await?;
+            Ok(g.and_then(|g| g.parse().ok()).unwrap_or(0))
+        })
+    }
+
     fn inputs_marker(&self) -> StoreFuture<'_, (i64, i64)> {
         Box::pin(async move {
             let row = sqlx::query(
