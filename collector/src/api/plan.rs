@@ -124,7 +124,10 @@ type PlanKey = ((i64, i64), i64, Option<(u64, std::time::SystemTime)>);
 /// most [`PLAN_REUSE`] (findings such as "agent silent for 30 days" move
 /// with the clock, and a revoked agent leaves the markers alone).
 #[derive(Clone, Default)]
-pub struct PlanCache(Arc<tokio::sync::Mutex<Option<(PlanKey, std::time::Instant, Arc<Plan>)>>>);
+pub struct PlanCache(Arc<tokio::sync::Mutex<Option<CachedPlan>>>);
+
+/// A built plan, its key and when it was built.
+type CachedPlan = (PlanKey, std::time::Instant, Arc<Plan>);
 
 /// How long a built plan is reused while its inputs stay the same.
 pub const PLAN_REUSE: std::time::Duration = std::time::Duration::from_secs(60);
