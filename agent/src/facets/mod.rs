@@ -97,7 +97,10 @@ pub fn all() -> Vec<Box<dyn Facet>> {
         vec![
             Box::new(system::macos::System),
             Box::new(hardware::macos::Hardware),
+            Box::new(storage::macos::Storage),
+            Box::new(network::macos::Network),
             Box::new(software::macos::Software),
+            Box::new(users::macos::Users),
             Box::new(security::macos::Security),
         ]
     }

@@ -1,10 +1,14 @@
 //! The `network` facet: interfaces (MAC, addresses, MTU, speed, state, kind),
 //! default gateways, DNS servers, search domains and the wifi SSID.
-//! Parsers of Linux's route tables, `resolv.conf` and `iw` output are here.
+//! Parsers of Linux's route tables, `resolv.conf` and `iw` output are here;
+//! macOS's `ifconfig`, `networksetup`, `route` and `scutil` in `apple.rs`.
 
 pub mod adapters;
+pub mod apple;
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(target_os = "macos")]
+pub mod macos;
 #[cfg(windows)]
 pub mod windows;
 

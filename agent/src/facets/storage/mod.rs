@@ -1,9 +1,13 @@
 //! The `storage` facet: physical disks (model, serial, size, technology,
 //! removable) and mounted volumes (size, free, encryption).
-//! Parsers of `/proc/mounts` and udev database entries are here.
+//! Parsers of `/proc/mounts` and udev database entries are here; macOS's
+//! `diskutil` and `system_profiler` in `apple.rs`.
 
+pub mod apple;
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(target_os = "macos")]
+pub mod macos;
 #[cfg(windows)]
 pub mod windows;
 

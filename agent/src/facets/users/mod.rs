@@ -1,9 +1,12 @@
 //! The `users` facet: local human accounts and the last interactive login.
 //! Parsers of `/etc/passwd`, `/etc/group`, `login.defs` and the binary
-//! `wtmp` log are here.
+//! `wtmp` log are here; macOS's `dscl` and `last` in `apple.rs`.
 
+pub mod apple;
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(target_os = "macos")]
+pub mod macos;
 #[cfg(windows)]
 pub mod windows;
 pub mod wtmp;
