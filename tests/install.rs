@@ -355,14 +355,10 @@ fn systemd_verify(root: &Path, unit: &str) -> String {
         which.status.success(),
         "systemd-analyze is missing: install the Debian package systemd (tests/run.sh does)"
     );
-    let system = root.join("usr/lib/systemd");
-    std::fs::create_dir_all(&system).unwrap();
-    let st = Command::new("cp")
-        .args(["-a", "/lib/systemd/system"])
-        .arg(&system)
-        .status()
-        .unwrap();
-    assert!(st.success());
+    copy_distribution_units(
+        Path::new("/lib/systemd/system"),
+        &root.join("usr/lib/systemd/system"),
+    );
     let out = Command::new("systemd-analyze")
         .arg("verify")
         .arg(format!("--root={}", root.display()))
@@ -372,6 +368,44 @@ fn systemd_verify(root: &Path, unit: &str) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{unit}: {stderr}");
     stderr
+}
+
+/// Copy the distribution's units (files, symlinks and `.wants` directories)
+/// into a test tree, leaving out Census's own: the package test installs and
+/// removes `census-*` units in the same directory while this runs, so an
+/// entry that vanishes between listing and copying is skipped, not an error.
+fn copy_distribution_units(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with("census-") {
+            continue;
+        }
+        let (src, dst) = (entry.path(), to.join(&name));
+        if !dst.is_dir() && std::fs::symlink_metadata(&dst).is_ok() {
+            continue; // copied by an earlier call on the same tree
+        }
+        let meta = match std::fs::symlink_metadata(&src) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => panic!("{}: {e}", src.display()),
+        };
+        let result = if meta.file_type().is_symlink() {
+            std::fs::read_link(&src).and_then(|t| std::os::unix::fs::symlink(t, &dst))
+        } else if meta.is_dir() {
+            copy_distribution_units(&src, &dst);
+            Ok(())
+        } else {
+            std::fs::copy(&src, &dst).map(|_| ())
+        };
+        match result {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                panic!("copy {}: {e}", src.display())
+            }
+            _ => {}
+        }
+    }
 }
 
 #[test]
