@@ -705,7 +705,7 @@ fn without_an_agent_binary_the_collector_says_where_to_put_it() {
     let msg = v["message"].as_str().unwrap();
     assert!(
         msg.contains(&format!(
-            "put the census-agent binary at {}",
+            "no agent binary census-agent-linux-x86_64 (looked at {0}): put it at {0}",
             expected.display()
         )),
         "{msg}"
@@ -729,7 +729,7 @@ fn without_an_agent_binary_the_collector_says_where_to_put_it() {
         .unwrap();
     assert!(!o.status.success());
     assert!(
-        combined(&o).contains("put the census-agent binary at"),
+        combined(&o).contains("no agent binary census-agent-linux-x86_64"),
         "{}",
         combined(&o)
     );
@@ -808,12 +808,18 @@ fn debs_install_keep_data_on_remove_and_delete_it_on_purge() {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("debs");
+    // A stand-in for the cross-built Windows agent: the package must carry
+    // these bytes for /install.ps1.
+    let windows = dir.path().join("census-agent.exe");
+    std::fs::write(&windows, b"MZ stand-in for the Windows agent").unwrap();
     let built = combined_ok(
         Command::new(workspace().join("deploy/deb/build.sh"))
             .arg("--agent")
             .arg(bin("census-agent"))
             .arg("--collector")
             .arg(bin("census-collector"))
+            .arg("--windows-agent")
+            .arg(&windows)
             .arg("--out")
             .arg(&out)
             .arg("--fast")
@@ -903,6 +909,12 @@ fn debs_install_keep_data_on_remove_and_delete_it_on_purge() {
     let served = Path::new("/usr/lib/census-collector/downloads/census-agent-linux-x86_64");
     let v = ok(Command::new(served).arg("--version").output().unwrap());
     assert!(v.starts_with("census-agent "), "{v}");
+    let exe = Path::new("/usr/lib/census-collector/downloads/census-agent-windows-x86_64.exe");
+    assert_eq!(
+        std::fs::read(exe).unwrap(),
+        std::fs::read(&windows).unwrap()
+    );
+    assert_eq!(mode(exe), 0o644);
     let unit = Path::new("/lib/systemd/system/census-collector.service");
     assert_eq!(
         std::fs::read_to_string(unit).unwrap(),

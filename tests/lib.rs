@@ -93,6 +93,8 @@ pub struct Collector {
     pub token: String,
     /// The one-line agent install the collector printed (`curl … | sudo sh …`).
     pub install_command: String,
+    /// The PowerShell line it printed for Windows PCs.
+    pub windows_install_command: String,
 }
 
 impl Collector {
@@ -133,7 +135,8 @@ impl Collector {
         });
         let (mut fingerprint, mut token) = (String::new(), String::new());
         let deadline = Instant::now() + Duration::from_secs(30);
-        let install_command = loop {
+        let mut install_command = String::new();
+        let windows_install_command = loop {
             let line = rx
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
                 .expect("collector did not print its enrolment details in time");
@@ -148,6 +151,9 @@ impl Collector {
                 token = t.trim().to_string();
             }
             if line.trim_start().starts_with("curl ") {
+                install_command = line.trim().to_string();
+            }
+            if line.trim_start().starts_with("[Net.ServicePointManager]") {
                 break line.trim().to_string();
             }
         };
@@ -162,6 +168,7 @@ impl Collector {
             fingerprint,
             token,
             install_command,
+            windows_install_command,
         }
     }
 

@@ -459,6 +459,23 @@ fn sessions_need_the_form_token_to_change_anything_and_end_at_logout() {
         )
         .await;
         assert_eq!(r.status(), 403);
+        // With it, the new token comes with the Linux and the Windows line.
+        let page = post_form(
+            &http,
+            format!("{}/agents/tokens", c.url),
+            Some(&cookie[..]),
+            &[("csrf", &token), ("label", "office")],
+        )
+        .await;
+        assert_eq!(page.status(), 200);
+        let page = page.text().await.unwrap();
+        for part in [
+            "/install.sh | sudo sh -s -- --token cen_",
+            "/install.ps1",
+            "-Token &#39;cen_",
+        ] {
+            assert!(page.contains(part), "{part} in {page}");
+        }
 
         // A site-facts form: refused without the token; with it, a value
         // that fails the checks is a 422 and writes nothing.

@@ -111,6 +111,7 @@ pub async fn serve(cfg: Config, config_file: Option<std::path::PathBuf>) -> Resu
     let site_file = crate::plan_cli::default_site(config_file.as_deref(), &cfg.data_dir);
     let mut state = AppState::new(store.clone(), &cfg, site_file);
     state.fingerprint = identity.fingerprint.clone();
+    state.cert_sha256 = crate::api::install::sha256_hex(&identity.cert_der);
     let runs = state.scans.clone();
     let app =
         api::router(state, cfg.request_timeout).into_make_service_with_connect_info::<SocketAddr>();
@@ -140,6 +141,15 @@ pub async fn serve(cfg: Config, config_file: Option<std::path::PathBuf>) -> Resu
     println!(
         "  curl -fsSk --pinnedpubkey '{}' {url}/install.sh | sudo sh -s -- --token {token}",
         identity.curl_pin()
+    );
+    println!("or on a Windows PC, in an elevated PowerShell:");
+    println!(
+        "  {}",
+        crate::api::install::ps1::one_line(
+            &url,
+            &crate::api::install::sha256_hex(&identity.cert_der),
+            &token
+        )
     );
     use std::io::Write;
     let _ = std::io::stdout().flush();

@@ -4,12 +4,16 @@
 #
 #   deploy/deb/build.sh [--release | --debug] [--agent PATH] [--collector PATH]
 #                       [--version V] [--out DIR] [--fast] [--musl]
+#                       [--windows-agent PATH]
 #
 # Default binaries: $CARGO_TARGET_DIR (or target/) /release/census-agent and
 # census-collector; --debug takes them from debug/. --musl packs the static
 # agent (cargo build --release -p census-agent --target
 # x86_64-unknown-linux-musl), which runs on any Linux distribution, in both
-# packages (the collector hands it out through /install.sh). The packaged copies are
+# packages (the collector hands it out through /install.sh). --windows-agent
+# adds the Windows agent (cargo build --release -p census-agent --target
+# x86_64-pc-windows-gnu: target/x86_64-pc-windows-gnu/release/census-agent.exe)
+# to the collector's downloads, for /install.ps1. The packaged copies are
 # stripped (as dh_strip would). Packages go to <target>/deb/ unless --out
 # says otherwise; --fast compresses with gzip -1 instead of xz (tests). The maintainer scripts are in
 # deploy/deb/agent/ and deploy/deb/collector/; neither ever deletes data
@@ -26,6 +30,7 @@ version=""
 out=""
 compress=""
 musl=""
+windows=""
 
 die() {
     echo "deploy/deb/build.sh: $*" >&2
@@ -42,7 +47,8 @@ while [ $# -gt 0 ]; do
         --out) out=${2:?--out needs a directory}; shift ;;
         --fast) compress="-Zgzip -z1" ;;
         --musl) musl=x86_64-unknown-linux-musl/ ;;
-        -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+        --windows-agent) windows=${2:?--windows-agent needs a path}; shift ;;
+        -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
         *) die "unknown argument $1 (see --help)" ;;
     esac
     shift
@@ -54,6 +60,7 @@ done
 for b in "$agent" "$collector"; do
     [ -x "$b" ] || die "$b is missing: build it first (cargo build --$profile -p census-agent -p census-collector${musl:+; the agent with --target x86_64-unknown-linux-musl}) or name it with --agent/--collector"
 done
+[ -z "$windows" ] || [ -f "$windows" ] || die "$windows is missing: build it first (cargo build --$profile -p census-agent --target x86_64-pc-windows-gnu)"
 command -v dpkg-deb >/dev/null 2>&1 || die "dpkg-deb is missing (Debian package dpkg)"
 if [ -z "$version" ]; then
     version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' "$top/Cargo.toml")
@@ -137,6 +144,7 @@ install -d -m 0755 "$d/DEBIAN" "$d/usr/bin" "$d/lib/systemd/system" "$d/etc/cens
     "$d/usr/lib/census-collector/downloads"
 binary "$collector" "$d/usr/bin/census-collector"
 install -m 0755 "$stage/agent/usr/bin/census-agent" "$d/usr/lib/census-collector/downloads/census-agent-linux-x86_64"
+[ -z "$windows" ] || install -m 0644 "$windows" "$d/usr/lib/census-collector/downloads/census-agent-windows-x86_64.exe"
 install -m 0644 "$top/deploy/systemd/census-collector.service" "$d/lib/systemd/system/census-collector.service"
 install -m 0600 "$top/deploy/collector.toml" "$d/etc/census/collector.toml"
 doc census-collector "$d"

@@ -9,7 +9,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 mod enroll;
-mod install;
+pub mod install;
 mod limits;
 pub mod openapi;
 pub mod plan;
@@ -55,6 +55,8 @@ pub struct AppState {
     pub scans: ScanRuns,
     /// The collector's key fingerprint (for the install command pages show).
     pub fingerprint: String,
+    /// SHA-256 of the collector's certificate, hex (PowerShell's pin).
+    pub cert_sha256: String,
     /// The last plan built (dashboard, plan pages, `GET /api/v1/plan`).
     pub plan_cache: plan::PlanCache,
 }
@@ -70,6 +72,7 @@ impl AppState {
                 .unwrap_or_default(),
             scans: ScanRuns::default(),
             fingerprint: String::new(),
+            cert_sha256: String::new(),
             plan_cache: plan::PlanCache::default(),
             store,
             max_body_bytes: cfg.max_body_bytes,

@@ -241,8 +241,17 @@ pub async fn new_token(
             // collector's key), then the enrolment of an agent installed
             // another way.
             let pin = census_shared::pin::curl_pin(fingerprint).unwrap_or_default();
+            let ps1 = crate::api::install::ps1::one_line(
+                &format!("https://{host}"),
+                &st.cert_sha256,
+                &token,
+            );
             let cmd = format!(
-                "curl -fsSk --pinnedpubkey '{pin}' https://{host}/install.sh | sudo sh -s -- --token {token}\n\n\
+                "# Linux\n\
+                 curl -fsSk --pinnedpubkey '{pin}' https://{host}/install.sh | sudo sh -s -- --token {token}\n\n\
+                 # Windows (PowerShell, as administrator)\n\
+                 {ps1}\n\n\
+                 # an agent installed another way\n\
                  census-agent enroll --collector https://{host} --token {token} --fingerprint {fingerprint}"
             );
             agents_page(&ui, &st, Some((token, cmd)), None).await
