@@ -596,6 +596,73 @@ fn sessions_need_the_form_token_to_change_anything_and_end_at_logout() {
         assert_eq!(r.status(), 400);
         assert!(r.text().await.unwrap().contains("is not an age public key"));
 
+        // A session past its end is refused like no session: a second
+        // login, its end moved into the past in the database.
+        let r = post_form(
+            &http,
+            format!("{}/login", c.url),
+            Some(&login_value[..]),
+            &[("user", "admin"), ("password", PASSWORD), ("csrf", &csrf)],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let second = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|v| v.starts_with("__Host-census_session="))
+            .unwrap();
+        let second = second.split(';').next().unwrap().to_string();
+        let check = |cookie: String| {
+            let http = http.clone();
+            let url = c.url.clone();
+            async move {
+                let api = http
+                    .get(format!("{url}/api/v1/tokens"))
+                    .header("cookie", &cookie)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status();
+                let page = http
+                    .get(format!("{url}/"))
+                    .header("cookie", &cookie)
+                    .send()
+                    .await
+                    .unwrap();
+                (
+                    api.as_u16(),
+                    page.status().as_u16(),
+                    page.headers()
+                        .get("location")
+                        .map(|l| l.to_str().unwrap().to_string()),
+                )
+            }
+        };
+        assert_eq!(check(second.clone()).await, (200, 200, None));
+        let value = second.split_once('=').unwrap().1;
+        let db = sqlx::SqlitePool::connect(&format!(
+            "sqlite://{}",
+            c.data_dir.join("census.db").display()
+        ))
+        .await
+        .unwrap();
+        let aged = sqlx::query(
+            "UPDATE sessions SET expires_at = '2000-01-01 00:00:00+00:00' WHERE id_hash = ?",
+        )
+        .bind(census_collector::secrets::hash(value))
+        .execute(&db)
+        .await
+        .unwrap();
+        assert_eq!(aged.rows_affected(), 1);
+        db.close().await;
+        let (api, page, location) = check(second).await;
+        assert_eq!((api, page), (401, 303));
+        assert!(location.unwrap().starts_with("/login"));
+        // The first session is untouched.
+        assert_eq!(check(cookie.clone()).await.0, 200);
+
         // After logout the cookie is worthless, on pages and on the API.
         let r = post_form(
             &http,
