@@ -5,6 +5,7 @@
 //!
 //! Every address used is 127.0.0.1.
 
+pub mod install_helpers;
 pub mod lab;
 pub mod snmp_peers;
 

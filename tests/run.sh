@@ -15,8 +15,8 @@ cd "$(dirname "$0")/.."
 # DOCX plan, run as /usr/bin/python3), chromium and chromium-driver (the web
 # interface driven headless), systemd (systemd-analyze verifies the units),
 # curl (runs the collector's install.sh as a user would), adduser (the .deb
-# packages' maintainer scripts, installed as root by tests/install.rs),
-# musl-tools (the static Linux agent, tests/install.rs builds it),
+# packages' maintainer scripts, installed as root by tests/install_deb.rs),
+# musl-tools (the static Linux agent, tests/install_deb.rs builds it),
 # gcc-mingw-w64-x86-64, wine and wine64 (the agent cross-built for Windows
 # and run headless under wine: agent/tests/windows.rs).
 pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim age python3-docx chromium chromium-driver systemd curl adduser musl-tools gcc-mingw-w64-x86-64 wine wine64)
@@ -32,7 +32,7 @@ fi
 
 # The Windows agent's target (agent/tests/windows.rs cross-builds it).
 rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
-# The static Linux agent's target (tests/install.rs builds it).
+# The static Linux agent's target (tests/install_deb.rs builds it).
 rustup target list --installed | grep -qx x86_64-unknown-linux-musl || rustup target add x86_64-unknown-linux-musl
 
 cargo test --workspace --locked "$@"
