@@ -21,7 +21,7 @@ pub mod scan;
 pub mod scan_cli;
 pub mod secrets;
 pub mod serve;
-pub mod snmp;
+pub use census_discover::snmp;
 pub mod snmp_cli;
 pub mod store;
 pub mod terminal;

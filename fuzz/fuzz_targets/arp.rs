@@ -1,6 +1,6 @@
 //! Ethernet frames carrying ARP replies (VLAN tags included).
 #![no_main]
-use census_collector::scan::arp;
+use census_discover::scan::arp;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

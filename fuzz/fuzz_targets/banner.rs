@@ -1,6 +1,6 @@
 //! HTTP responses (Server header, title with entities) and SSH greetings.
 #![no_main]
-use census_collector::scan::banner;
+use census_discover::scan::banner;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,6 +1,6 @@
 //! DNS messages: names with compression pointers, records of every type.
 #![no_main]
-use census_collector::scan::dnsmsg;
+use census_discover::scan::dnsmsg;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,6 +1,6 @@
 //! ICMP echo replies, with and without the IPv4 header; the checksum.
 #![no_main]
-use census_collector::scan::icmp;
+use census_discover::scan::icmp;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! mDNS replies all the way: parse, absorb into announcements twice (as
 //! two rounds would), follow-up questions, services for the observation.
 #![no_main]
-use census_collector::scan::{dnsmsg, mdns, udp};
+use census_discover::scan::{dnsmsg, mdns, udp};
 use libfuzzer_sys::fuzz_target;
 use std::collections::HashSet;
 

@@ -1,6 +1,6 @@
 //! NetBIOS node status replies: any bytes, any transaction id.
 #![no_main]
-use census_collector::scan::netbios;
+use census_discover::scan::netbios;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,6 +1,6 @@
 //! SIP replies: status line and headers.
 #![no_main]
-use census_collector::scan::sip;
+use census_discover::scan::sip;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,5 +1,5 @@
 //! The vendor table's file format, as serde reads it: one struct per TOML
-//! table of `collector/data/snmp_vendors.toml` (the file's header documents
+//! table of `discover/data/snmp_vendors.toml` (the file's header documents
 //! every key). Compiling it into lookups is `mod.rs`'s job.
 
 use serde::Deserialize;

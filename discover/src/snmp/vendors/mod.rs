@@ -1,4 +1,4 @@
-//! The vendor table: what `collector/data/snmp_vendors.toml` knows about
+//! The vendor table: what `discover/data/snmp_vendors.toml` knows about
 //! makes (enterprise numbers, names and aliases, per-vendor OIDs for model,
 //! serial and firmware, sysDescr patterns, type hints), compiled in and
 //! parsed once. The file's header documents every key; adding a make is an
@@ -274,7 +274,7 @@ impl Vendor {
 /// The shipped table.
 pub fn table() -> &'static Table {
     static TABLE: LazyLock<Table> = LazyLock::new(|| {
-        Table::parse(DATA).expect("collector/data/snmp_vendors.toml is checked by its unit tests")
+        Table::parse(DATA).expect("discover/data/snmp_vendors.toml is checked by its unit tests")
     });
     &TABLE
 }
