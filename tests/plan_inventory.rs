@@ -84,6 +84,7 @@ fn asset(a: A) -> Asset {
             "person:d1",
         )),
         notes: None,
+        site: None,
         first_seen: day(1, 5),
         last_seen: day(5, 30),
         status: AssetStatus::Active,

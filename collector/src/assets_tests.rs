@@ -32,6 +32,8 @@ fn obs(i: u32, at: DateTime<Utc>) -> ScanObservation {
         guess: DeviceGuess::default(),
         snmp: None,
         seen_at: at,
+        site: None,
+        scanner: None,
     }
 }
 

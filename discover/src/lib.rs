@@ -5,5 +5,6 @@
 //! schedules: the collector does that with what this returns, and an agent
 //! uploads it.
 
+pub mod assignment;
 pub mod scan;
 pub mod snmp;

@@ -38,6 +38,13 @@ pub struct ScanObservation {
     pub snmp: Option<crate::device::SnmpDevice>,
     /// When the host answered.
     pub seen_at: DateTime<Utc>,
+    /// The site whose agent saw it (a site scan, issue 11); `None` for the
+    /// collector's own scans. Set by the collector, not by the scanner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// The agent that scanned it, for a site scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scanner: Option<String>,
 }
 
 /// A name and where it came from.

@@ -94,6 +94,7 @@ struct Cands {
     serial: Vec<Cand<String>>,
     uuid: Vec<Cand<String>>,
     os: Vec<Cand<String>>,
+    site: Vec<Cand<String>>,
     category: Vec<Cand<Category>>,
     macs: Vec<Cand<MacAddr>>,
     ips: Vec<Cand<IpAddr>>,
@@ -159,6 +160,7 @@ impl Cands {
             Source::Scan { observation: s, .. } => {
                 let p = prov(o, SourceKind::Scan);
                 self.ips.push((s.ip, p.clone(), 0));
+                Cands::add(&mut self.site, &s.site, &p, 0);
                 if let Some(m) = s.mac {
                     self.macs.push((m, p.clone(), 0));
                 }
@@ -299,6 +301,7 @@ pub fn build(
         criticality: person(FieldName::Criticality),
         location: person(FieldName::Location),
         notes: person(FieldName::Notes),
+        site: best(std::mem::take(&mut c.site)),
         first_seen: members.iter().map(|o| o.at).min().unwrap_or_default(),
         last_seen: members.iter().map(|o| o.at).max().unwrap_or_default(),
         status: AssetStatus::Active,

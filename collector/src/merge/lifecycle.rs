@@ -100,6 +100,7 @@ fn view(a: &Asset) -> Vec<(&'static str, Shown)> {
         ("criticality", one(&a.criticality)),
         ("location", one(&a.location)),
         ("notes", one(&a.notes)),
+        ("site", one(&a.site)),
     ]
 }
 

@@ -436,6 +436,8 @@ async fn examine(
         guess: Default::default(),
         seen_at: chrono::Utc::now(),
         snmp: snmp_found.map(|(d, _)| d),
+        site: None,
+        scanner: None,
     };
     o.guess = guess::guess(&o);
     o

@@ -263,6 +263,8 @@ mod tests {
             guess: DeviceGuess::default(),
             seen_at: chrono::Utc::now(),
             snmp: None,
+            site: None,
+            scanner: None,
         }
     }
 

@@ -6,11 +6,11 @@
 //! used to remember which credential a device answered to.
 
 use async_snmp::{Auth, AuthProtocol, PrivProtocol, UsmConfig};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// An SNMPv3 user as the config file spells it.
-#[derive(Clone, Deserialize, Default)]
+#[derive(Clone, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct V3User {
     pub user: String,

@@ -305,6 +305,10 @@ pub struct Asset {
     pub criticality: Option<Field<String>>,
     pub location: Option<Field<String>>,
     pub notes: Option<Field<String>>,
+    /// The site whose agent scanned it (issue 11's site scanners); `None`:
+    /// the collector's own site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<Field<String>>,
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
     pub status: AssetStatus,

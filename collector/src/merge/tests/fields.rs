@@ -123,3 +123,30 @@ fn a_real_serial_from_snmp_beats_an_agent_placeholder() {
         ("7XK2Q1J", SourceKind::Snmp)
     );
 }
+
+#[test]
+fn the_site_comes_from_the_newest_site_scan_and_joins_the_agents_host() {
+    let m = "3c:7c:3f:12:34:57";
+    let mut early = Seen::new("10.2.0.20", m, t(0));
+    early.s.site = Some("Zwolle".into());
+    let mut late = Seen::new("10.2.0.20", m, t(1));
+    late.s.site = Some("Utrecht".into());
+    late.s.scanner = Some("ag-site".into());
+    let pc = Pc::new("PC-REMOTE", t(0)).eth(m, "10.2.0.20");
+    let res = run(&[
+        pc.obs("report:1", "ag-remote"),
+        early.obs("scan:1", 1),
+        late.obs("scan:2", 2),
+    ]);
+    assert_eq!(
+        res.assets.len(),
+        1,
+        "one PC, seen by its agent and a site scan"
+    );
+    let site = res.assets[0].site.as_ref().unwrap();
+    assert_eq!(site.value, "Utrecht");
+    assert_eq!(site.provenance.observation.0, "scan:2");
+    // The collector's own scans name no site.
+    let res = run(&[Seen::new("192.168.1.9", "", t(0)).obs("scan:3", 3)]);
+    assert!(res.assets[0].site.is_none());
+}

@@ -122,6 +122,8 @@ impl Seen {
                 guess: DeviceGuess::default(),
                 snmp: None,
                 seen_at: at,
+                site: None,
+                scanner: None,
             },
         }
     }
