@@ -382,6 +382,7 @@ fn the_default_collector_config_documents_every_key_and_holds_the_defaults() {
         ("", config_keys("")),
         ("[[scan]]\n", config_keys("[[scan]]\n")),
         ("[[snmp_v3]]\n", config_keys("[[snmp_v3]]\n")),
+        ("[[site]]\n", config_keys("[[site]]\n")),
     ] {
         assert!(keys.len() > 3, "{section}: {keys:?}");
         for key in keys {

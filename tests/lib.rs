@@ -102,10 +102,22 @@ impl Collector {
     /// Start a collector with `extra` lines of config (TOML) in `data_dir`.
     /// Self-inventory is off unless `extra` turns it on.
     pub fn start(data_dir: &Path, port: u16, extra: &str) -> Collector {
+        Collector::start_in(None, "127.0.0.1", data_dir, port, extra)
+    }
+
+    /// The same, inside network namespace `netns` (a lab's), listening on
+    /// `ip` there. Admin commands still run here: they only open the files.
+    pub fn start_in(
+        netns: Option<&str>,
+        ip: &str,
+        data_dir: &Path,
+        port: u16,
+        extra: &str,
+    ) -> Collector {
         std::fs::create_dir_all(data_dir).unwrap();
         let config = data_dir.join("collector.toml");
         let mut text = format!(
-            "listen = \"127.0.0.1:{port}\"\ndata_dir = {:?}\n",
+            "listen = \"{ip}:{port}\"\ndata_dir = {:?}\n",
             data_dir.to_str().unwrap()
         );
         if !extra.contains("self_inventory_interval") {
@@ -113,7 +125,15 @@ impl Collector {
         }
         text.push_str(extra);
         std::fs::write(&config, text).unwrap();
-        let mut child = Command::new(bin("census-collector"))
+        let mut command = match netns {
+            Some(ns) => {
+                let mut c = Command::new("ip");
+                c.args(["netns", "exec", ns]).arg(bin("census-collector"));
+                c
+            }
+            None => Command::new(bin("census-collector")),
+        };
+        let mut child = command
             .args([
                 "--config",
                 config.to_str().unwrap(),
@@ -165,7 +185,7 @@ impl Collector {
             data_dir: data_dir.to_path_buf(),
             config,
             port,
-            url: format!("https://127.0.0.1:{port}"),
+            url: format!("https://{ip}:{port}"),
             fingerprint,
             token,
             install_command,

@@ -13,6 +13,8 @@ pub mod facets;
 pub mod install;
 pub mod probe;
 pub mod run;
+#[cfg(all(target_os = "linux", feature = "site-scanner"))]
+pub mod site_scan;
 pub mod spool;
 pub mod transport;
 

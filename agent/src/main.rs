@@ -118,6 +118,10 @@ enum Command {
     },
     /// Show enrolment, collector, last success and the spool.
     Status,
+    /// Scan this agent's site now, as the collector assigned it (a
+    /// `[[site]]` naming this agent), and upload what answered.
+    #[cfg(all(target_os = "linux", feature = "site-scanner"))]
+    SiteScan,
 }
 
 fn main() -> Result<()> {
@@ -224,7 +228,44 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::Status => status(&config_path),
+        #[cfg(all(target_os = "linux", feature = "site-scanner"))]
+        Command::SiteScan => site_scan(&config_path),
     }
+}
+
+/// `census-agent site-scan`.
+#[cfg(all(target_os = "linux", feature = "site-scanner"))]
+fn site_scan(config_path: &Path) -> Result<()> {
+    use census_agent::site_scan;
+    let cfg = AgentConfig::load(config_path)?;
+    let pin = parse_fingerprint(&cfg.fingerprint).expect("checked by load");
+    let transport = Transport::new(&cfg.collector, pin)?;
+    let rt = runtime()?;
+    let Some(a) = rt.block_on(site_scan::assignment(&cfg, &transport))? else {
+        println!(
+            "this agent ({}) scans no site: the collector at {} has no [[site]] naming it",
+            cfg.agent_id, cfg.collector
+        );
+        return Ok(());
+    };
+    eprintln!(
+        "scanning site {} ({}) for {}",
+        a.site,
+        a.targets.join(" "),
+        cfg.collector
+    );
+    let (scan, stored) = rt.block_on(site_scan::scan_and_upload(&cfg, &transport, &a))?;
+    for note in &scan.notes {
+        eprintln!("note: {note}");
+    }
+    println!(
+        "site {}: {} host(s) answered, {} with a MAC address; stored at the collector as scan #{}",
+        a.site,
+        stored.hosts,
+        scan.observations.iter().filter(|o| o.mac.is_some()).count(),
+        stored.scan_id
+    );
+    Ok(())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

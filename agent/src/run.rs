@@ -221,6 +221,17 @@ pub async fn run_forever(cfg: &AgentConfig, transport: &Transport) {
             ),
             Err(e) => tracing::error!("{e}"),
         }
+        // A site scanner scans its site when due (never before the report).
+        #[cfg(all(target_os = "linux", feature = "site-scanner"))]
+        if outcome.is_ok() {
+            tokio::select! {
+                _ = crate::site_scan::when_due(cfg, transport) => {}
+                _ = shutdown_signal() => {
+                    tracing::info!("stopping during a site scan");
+                    return;
+                }
+            }
+        }
         let failures = State::load(&cfg.state_file()).consecutive_failures;
         let wait = next_wait(cfg, &outcome, failures.saturating_sub(1));
         tracing::info!(

@@ -48,6 +48,8 @@ pub struct FileConfig {
     pub snmp_v3: Option<Vec<crate::snmp::V3User>>,
     /// Scheduled scans (`[[scan]]` tables): the only scanning `serve` does.
     pub scan: Option<Vec<crate::scan::schedule::ScanJobSpec>>,
+    /// Remote sites scanned by an agent there (`[[site]]` tables).
+    pub site: Option<Vec<crate::site_scan::SiteSpec>>,
     /// Directory of the agent binaries `GET /downloads/…` hands out
     /// (`census-agent-linux-x86_64`); default: beside the collector's
     /// executable, then `/usr/lib/census-collector/downloads`.
@@ -71,6 +73,8 @@ pub struct Config {
     pub snmp_communities: Vec<String>,
     pub snmp_v3: Vec<crate::snmp::V3User>,
     pub scans: Vec<crate::scan::schedule::ScanJob>,
+    /// Remote sites and the agents that scan them.
+    pub sites: Vec<crate::site_scan::Site>,
     pub downloads_dir: Option<PathBuf>,
 }
 
@@ -107,6 +111,17 @@ impl Config {
             "self_inventory_interval",
             "24h",
         )?;
+        let snmp_communities = file
+            .snmp_communities
+            .clone()
+            .unwrap_or_else(|| vec!["public".into()]);
+        let snmp_v3 = file.snmp_v3.clone().unwrap_or_default();
+        let sites = crate::site_scan::check(
+            file.site.as_deref().unwrap_or_default(),
+            &snmp_communities,
+            &snmp_v3,
+        )
+        .map_err(anyhow::Error::msg)?;
         Ok(Config {
             listen,
             data_dir: o
@@ -124,11 +139,9 @@ impl Config {
             assets_interval: dur(&file.assets_interval, "assets_interval", "30s")?
                 .max(Duration::from_millis(100)),
             assets_not_seen_after: dur(&file.assets_not_seen_after, "assets_not_seen_after", "7d")?,
-            snmp_communities: file
-                .snmp_communities
-                .clone()
-                .unwrap_or_else(|| vec!["public".into()]),
-            snmp_v3: file.snmp_v3.clone().unwrap_or_default(),
+            snmp_communities,
+            snmp_v3,
+            sites,
             scans: file
                 .scan
                 .iter()
@@ -170,6 +183,14 @@ fn read_file(path: &Path) -> Result<FileConfig> {
     let file: FileConfig = toml::from_str(&text)
         .with_context(|| format!("{} is not a valid collector configuration", path.display()))?;
     let has_secrets = file.snmp_v3.as_ref().is_some_and(|v| !v.is_empty())
+        || file.site.as_ref().is_some_and(|s| {
+            s.iter().any(|s| {
+                s.snmp_v3.as_ref().is_some_and(|v| !v.is_empty())
+                    || s.snmp_communities
+                        .as_ref()
+                        .is_some_and(|c| c.iter().any(|c| c != "public"))
+            })
+        })
         || file
             .snmp_communities
             .as_ref()

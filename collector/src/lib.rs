@@ -21,6 +21,7 @@ pub mod scan;
 pub mod scan_cli;
 pub mod secrets;
 pub mod serve;
+pub mod site_scan;
 pub use census_discover::snmp;
 pub mod snmp_cli;
 pub mod store;

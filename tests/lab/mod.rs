@@ -8,6 +8,7 @@
 //! recorded SNMP devices from snmpsim (`snmpsim.rs`).
 
 pub mod office;
+pub mod routed;
 pub mod snmpsim;
 
 use std::process::{Child, Command};

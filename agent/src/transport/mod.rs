@@ -1,6 +1,7 @@
-//! The agent's only network traffic: HTTPS to its collector, with the
-//! collector's key pinned ([`pin`]). Two calls — enrol and send a report —
-//! and a classification of failures that the spool acts on: retry later
+//! The agent's only traffic to its collector: HTTPS with the collector's
+//! key pinned ([`pin`]). Two calls — enrol and send a report — plus, for a
+//! site scanner, an authenticated JSON get and post (its assignment, its
+//! scans), and a classification of failures that the spool acts on: retry later
 //! (unreachable, timeout, 5xx, 429), give up (other 4xx), or refuse the
 //! collector (pin mismatch).
 
@@ -100,6 +101,42 @@ impl Transport {
         let body = self.check(resp).await?;
         serde_json::from_slice(&body)
             .map_err(|e| SendError::Retryable(format!("unexpected answer to a report: {e}")))
+    }
+
+    /// `GET path` as the agent (its secret); `None` on 204 No Content.
+    pub async fn get_as_agent(
+        &self,
+        secret: &str,
+        path: &str,
+    ) -> Result<Option<Vec<u8>>, SendError> {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(secret)
+            .send()
+            .await;
+        if resp.as_ref().is_ok_and(|r| r.status().as_u16() == 204) {
+            return Ok(None);
+        }
+        self.check(resp).await.map(Some)
+    }
+
+    /// `POST path` with a JSON body as the agent; the answer's body.
+    pub async fn post_as_agent(
+        &self,
+        secret: &str,
+        path: &str,
+        json: Vec<u8>,
+    ) -> Result<Vec<u8>, SendError> {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(secret)
+            .header("content-type", "application/json")
+            .body(json)
+            .send()
+            .await;
+        self.check(resp).await
     }
 
     async fn check(

@@ -14,6 +14,7 @@ mod limits;
 pub mod openapi;
 pub mod plan;
 mod reports;
+mod site_scan;
 
 pub use limits::RateLimiter;
 
@@ -92,6 +93,8 @@ pub fn router(state: AppState, request_timeout: std::time::Duration) -> Router {
         )
         .route("/api/v1/enroll", post(enroll::enroll))
         .route("/api/v1/reports", post(reports::ingest))
+        .route("/api/v1/agent/assignment", get(site_scan::assignment))
+        .route("/api/v1/agent/scans", post(site_scan::upload))
         .route("/api/v1/openapi.json", get(openapi::document))
         .merge(install::routes())
         .merge(routes())

@@ -22,21 +22,12 @@ pub async fn ingest(State(st): State<AppState>, headers: HeaderMap, body: Body) 
     }
 }
 
-fn too_large(limit: usize) -> Failure {
-    Failure::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "too_large",
-        format!(
-            "report over the collector's limit of {limit} bytes (max_body_bytes in the collector config)"
-        ),
-    )
-}
-
-async fn ingest_inner(
+/// The enrolled, unrevoked agent whose secret the request carries
+/// (`Authorization: Bearer <secret>`), or the refusal.
+pub(super) async fn authenticated_agent(
     st: &AppState,
     headers: &HeaderMap,
-    body: Body,
-) -> Result<ReportAck, Failure> {
+) -> Result<crate::store::AgentInfo, Failure> {
     let secret = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -62,6 +53,25 @@ async fn ingest_inner(
             agent.id
         )));
     }
+    Ok(agent)
+}
+
+fn too_large(limit: usize) -> Failure {
+    Failure::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!(
+            "report over the collector's limit of {limit} bytes (max_body_bytes in the collector config)"
+        ),
+    )
+}
+
+async fn ingest_inner(
+    st: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<ReportAck, Failure> {
+    let agent = authenticated_agent(st, headers).await?;
     if let Err(wait) = st.report_limiter.check(&agent.id) {
         return Err(Failure {
             retry_after: Some(wait.as_secs() + 1),
