@@ -160,6 +160,25 @@ fn a_site_agent_scans_its_subnet_at_layer_2_for_a_collector_behind_a_router() {
     assert_eq!(unknown["unknown"], true);
     let stored = list.len();
 
+    // The plan lists the site's devices under their headings with the site.
+    let plan: Value = serde_json::from_str(&ok(c.admin(&["plan", "--format", "json"]))).unwrap();
+    let devices: Vec<&Value> = plan["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["devices"].as_array().unwrap())
+        .collect();
+    for mac in [PC_MAC, PRINTER_MAC, UNKNOWN_MAC] {
+        let d = devices
+            .iter()
+            .find(|d| d["macs"].as_array().unwrap().iter().any(|m| m == mac))
+            .unwrap_or_else(|| panic!("{mac} not in the plan"));
+        assert_eq!(d["site"], "Utrecht", "{d:#}");
+    }
+    let md = ok(c.admin(&["plan", "--format", "md", "--lang", "en"]));
+    assert!(md.contains("| Site / department / location |"), "{md}");
+    assert!(md.contains("000A5J431816") && md.contains("| Utrecht |"), "{md}");
+
     // An agent that scans no site gets no assignment (and no credentials).
     let o = agent_in(&lab.host_ns(22), &pc_cfg, &["site-scan"])
         .output()

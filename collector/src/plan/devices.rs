@@ -81,7 +81,16 @@ pub fn seen<'a>(assets: &'a [Asset], observations: &'a [Observation]) -> Vec<See
             }
         })
         .collect();
-    out.sort_by_cached_key(|s| (s.kind, s.label().to_lowercase(), s.asset.id.clone()));
+    // Per heading, the collector's own site first, then each remote site
+    // (site scanners), so a plan of several sites reads site by site.
+    out.sort_by_cached_key(|s| {
+        (
+            s.kind,
+            s.asset.site.as_ref().map(|f| f.value.to_lowercase()),
+            s.label().to_lowercase(),
+            s.asset.id.clone(),
+        )
+    });
     out
 }
 
@@ -117,6 +126,7 @@ fn row(s: &Seen) -> DeviceRow {
         macs: a.macs.iter().map(|m| m.value.to_string()).collect(),
         department: v(&a.department),
         location: v(&a.location),
+        site: v(&a.site),
         owner: v(&a.owner),
         last_seen: a.last_seen,
         agent: !a.agent_ids.is_empty(),

@@ -101,7 +101,7 @@ messages! {
     ColSpecs => "Specificaties", "Specifications";
     ColIp => "IP-adres", "IP address";
     ColMac => "MAC-adres", "MAC address";
-    ColPlace => "Afdeling / locatie", "Department / location";
+    ColPlace => "Vestiging / afdeling / locatie", "Site / department / location";
     ColField => "Gegeven", "Item";
     ColValue => "Waarde", "Value";
     ColSection => "Rubriek", "Section";

@@ -119,6 +119,8 @@ pub struct DeviceRow {
     pub macs: Vec<String>,
     pub department: Option<String>,
     pub location: Option<String>,
+    /// The remote site whose agent scanned it; `null`: the collector's own.
+    pub site: Option<String>,
     pub owner: Option<String>,
     pub last_seen: DateTime<Utc>,
     /// An agent reports for it.

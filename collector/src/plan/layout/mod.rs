@@ -104,7 +104,14 @@ impl L {
                     words::specs(d, self.0),
                     d.ips.join(", "),
                     d.macs.join(", "),
-                    join(&[d.department.as_deref(), d.location.as_deref()], " / "),
+                    join(
+                        &[
+                            d.site.as_deref(),
+                            d.department.as_deref(),
+                            d.location.as_deref(),
+                        ],
+                        " / ",
+                    ),
                     d.id.clone(),
                 ]
             })
