@@ -74,6 +74,12 @@ PY
 echo "software entries: census $census_sw, fusioninventory $fus_sw, ocsinventory $ocs_sw"
 size=$(stat -c %s "$agent")
 echo "census-agent release binary (stripped): $((size / 1024)) KiB (target < 10 MiB)"
+# Without the site scanner (issue 11's discovery engine): what the feature
+# costs. Its own target directory, so the default build above stays.
+(cd "$here" && cargo build --release -q -p census-agent --no-default-features \
+  --target-dir "$target/no-site-scanner")
+small=$(stat -c %s "$target/no-site-scanner/release/census-agent")
+echo "census-agent without the site scanner (--no-default-features): $((small / 1024)) KiB; the scanner adds $(((size - small) / 1024)) KiB"
 # The Windows agent's release binary, when built (a fat-LTO cross build
 # takes over 3 minutes on 2 cores, so the benchmark does not build it):
 #   cargo build --release -p census-agent --target x86_64-pc-windows-gnu
