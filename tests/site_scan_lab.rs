@@ -177,7 +177,10 @@ fn a_site_agent_scans_its_subnet_at_layer_2_for_a_collector_behind_a_router() {
     }
     let md = ok(c.admin(&["plan", "--format", "md", "--lang", "en"]));
     assert!(md.contains("| Site / department / location |"), "{md}");
-    assert!(md.contains("000A5J431816") && md.contains("| Utrecht |"), "{md}");
+    assert!(
+        md.contains("000A5J431816") && md.contains("| Utrecht |"),
+        "{md}"
+    );
 
     // An agent that scans no site gets no assignment (and no credentials).
     let o = agent_in(&lab.host_ns(22), &pc_cfg, &["site-scan"])

@@ -1,8 +1,9 @@
 //! The agent's configuration file (TOML, mode 0600: it holds the agent's
 //! secret). Written by `census-agent enroll`, read by `run` and `status`.
 //! Default place: `/etc/census/agent.toml` (Windows:
-//! `%ProgramData%\Census\agent.toml`); state and spool under
-//! `/var/lib/census-agent`.
+//! `%ProgramData%\Census\agent.toml`, macOS: `/Library/Application
+//! Support/Census/agent.toml`); state and spool under
+//! `/var/lib/census-agent` (Windows and macOS: `state` beside the config).
 
 use census_shared::duration::{format_duration, parse_duration};
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,8 @@ pub fn default_config_path() -> PathBuf {
     if cfg!(windows) {
         let base = std::env::var_os("ProgramData").unwrap_or_else(|| "C:\\ProgramData".into());
         PathBuf::from(base).join("Census").join("agent.toml")
+    } else if cfg!(target_os = "macos") {
+        PathBuf::from("/Library/Application Support/Census/agent.toml")
     } else {
         PathBuf::from("/etc/census/agent.toml")
     }
@@ -24,6 +27,8 @@ pub fn default_state_dir() -> PathBuf {
     if cfg!(windows) {
         let base = std::env::var_os("ProgramData").unwrap_or_else(|| "C:\\ProgramData".into());
         PathBuf::from(base).join("Census").join("state")
+    } else if cfg!(target_os = "macos") {
+        PathBuf::from("/Library/Application Support/Census/state")
     } else {
         PathBuf::from("/var/lib/census-agent")
     }

@@ -1,6 +1,5 @@
-//! The agent as a macOS launchd daemon: the property list `install` will
-//! write to `/Library/LaunchDaemons` once the agent runs on macOS (issue 9).
-//! Only the text is generated and tested today; nothing installs it yet.
+//! The agent as a macOS launchd daemon: the property list `install`
+//! writes to `/Library/LaunchDaemons` (see `macos.rs`), as text.
 
 /// The daemon's label (and the plist's file name without `.plist`).
 pub const LABEL: &str = "org.census.agent";

@@ -1,8 +1,8 @@
 //! `census-agent install` and `uninstall`: enrol, write the configuration,
 //! put the binary in place and register the service with the init system,
 //! or take it all away again. One module per init system: [`systemd`]
-//! (Linux, used today), [`launchd`] and [`windows`] (text generators for
-//! issue 9's platforms, not wired to anything yet).
+//! (Linux), [`launchd`] (macOS; [`macos`] is its install and uninstall)
+//! and [`windows`] (a text generator for issue 9, not wired yet).
 //!
 //! Everything is a list of [`Step`]s, built first and then either printed
 //! (`--dry-run`) or carried out and printed as it goes, so what a dry run
@@ -14,6 +14,7 @@
 //! written and enabled the same way, and the outcome says how to start it.
 
 pub mod launchd;
+pub mod macos;
 mod steps;
 pub mod systemd;
 mod uninstall;
@@ -140,68 +141,22 @@ fn euid() -> u32 {
 /// key), write the configuration (0600), the binary, the user entry and the
 /// unit, and start the service when systemd runs this machine.
 pub fn install(opts: &InstallOptions, out: &mut dyn Write) -> Result<Installed, InstallError> {
+    if cfg!(target_os = "macos") {
+        return macos::install(opts, out);
+    }
     let target = Target::new(&opts.root);
     if target.is_live() && !opts.dry_run && euid() != 0 {
         return Err(InstallError::NotRoot(euid()));
     }
-    let mut params = EnrollParams {
-        collector: opts.collector.clone(),
-        token: opts.token.clone(),
-        fingerprint: opts.fingerprint.clone(),
-        interval: opts.interval.clone().unwrap_or_else(|| "24h".into()),
-        state_dir: STATE_DIR.into(),
-        root: "/".into(),
-    };
-    let pin = params.check()?;
     let config_path = target.path(CONFIG);
-    let existing = AgentConfig::load(&config_path).ok().filter(|c| {
-        c.collector == params.collector_url()
-            && census_shared::pin::parse_fingerprint(&c.fingerprint) == Some(pin)
-    });
-    let dry =
-        |s: &Step, out: &mut dyn Write| writeln!(out, "would {s}").map_err(InstallError::Output);
-
-    // 1. Enrolment: before anything is written, so a refused token leaves
-    //    no trace on the machine.
-    let cfg = match existing {
-        Some(mut cfg) => {
-            let step = Step::KeepEnrolment {
-                agent_id: cfg.agent_id.clone(),
-                config: config_path.clone(),
-            };
-            if opts.dry_run {
-                dry(&step, out)?;
-            } else {
-                say(out, &step)?;
-            }
-            if let Some(i) = &opts.interval {
-                cfg.interval = i.clone();
-            }
-            Some(cfg)
-        }
-        None => {
-            let step = Step::Enrol {
-                collector: params.collector_url(),
-            };
-            if opts.dry_run {
-                dry(&step, out)?;
-                None
-            } else {
-                say(out, &step)?;
-                params.interval = opts.interval.clone().unwrap_or_else(|| "24h".into());
-                let cfg = crate::enroll::enroll(&params)?;
-                writeln!(out, "  enrolled as {}", cfg.agent_id).map_err(InstallError::Output)?;
-                Some(cfg)
-            }
-        }
-    };
+    let cfg = enrol_or_keep(opts, &config_path, STATE_DIR, out)?;
     let agent_id = cfg.as_ref().map(|c| c.agent_id.clone());
     let config_bytes = cfg
         .as_ref()
         .map(|c| c.to_toml().into_bytes())
         .unwrap_or_default();
 
-    // 2. Files and the service.
+    // Files and the service, once enrolled.
     let own = std::env::current_exe().map_err(InstallError::OwnBinary)?;
     let packaged = target.path(PACKAGED_BIN);
     let uses_package = same_file(&own, &packaged);
@@ -301,6 +256,68 @@ pub fn install(opts: &InstallOptions, out: &mut dyn Write) -> Result<Installed, 
         started,
         next,
     })
+}
+
+/// Enrolment, before anything is written (so a refused token leaves no
+/// trace): keep the configuration at `config_path` when it names the same
+/// collector and key (applying a new `--interval`), else enrol with the
+/// token, the service's state in `state_dir`. `None` in a dry run of a new
+/// enrolment. Every platform's install starts here.
+pub(crate) fn enrol_or_keep(
+    opts: &InstallOptions,
+    config_path: &Path,
+    state_dir: &str,
+    out: &mut dyn Write,
+) -> Result<Option<AgentConfig>, InstallError> {
+    let params = EnrollParams {
+        collector: opts.collector.clone(),
+        token: opts.token.clone(),
+        fingerprint: opts.fingerprint.clone(),
+        interval: opts.interval.clone().unwrap_or_else(|| "24h".into()),
+        state_dir: state_dir.into(),
+        root: "/".into(),
+    };
+    let pin = params.check()?;
+    let existing = AgentConfig::load(config_path).ok().filter(|c| {
+        c.collector == params.collector_url()
+            && census_shared::pin::parse_fingerprint(&c.fingerprint) == Some(pin)
+    });
+    let announce = |s: &Step, out: &mut dyn Write| {
+        if opts.dry_run {
+            writeln!(out, "would {s}").map_err(InstallError::Output)
+        } else {
+            say(out, s)
+        }
+    };
+    match existing {
+        Some(mut cfg) => {
+            announce(
+                &Step::KeepEnrolment {
+                    agent_id: cfg.agent_id.clone(),
+                    config: config_path.to_path_buf(),
+                },
+                out,
+            )?;
+            if let Some(i) = &opts.interval {
+                cfg.interval = i.clone();
+            }
+            Ok(Some(cfg))
+        }
+        None => {
+            announce(
+                &Step::Enrol {
+                    collector: params.collector_url(),
+                },
+                out,
+            )?;
+            if opts.dry_run {
+                return Ok(None);
+            }
+            let cfg = crate::enroll::enroll(&params)?;
+            writeln!(out, "  enrolled as {}", cfg.agent_id).map_err(InstallError::Output)?;
+            Ok(Some(cfg))
+        }
+    }
 }
 
 #[cfg(test)]
