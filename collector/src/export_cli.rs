@@ -74,9 +74,22 @@ pub struct ImportArgs {
     pub force: bool,
 }
 
+/// The SQLite file `export` copies and `import` restores; PostgreSQL has
+/// its own tools for that.
+fn sqlite_only(cfg: &Config, what: &str) -> Result<PathBuf> {
+    match cfg.database.sqlite_path() {
+        Some(p) => Ok(p.to_path_buf()),
+        None => bail!(
+            "`{what}` works on a SQLite database; this collector uses the {}: back it up with \
+             pg_dump (and keep the data directory's tls/ and site.toml with it)",
+            cfg.database
+        ),
+    }
+}
+
 /// Run `export`.
 pub async fn export(cfg: Config, config_file: Option<PathBuf>, args: ExportArgs) -> Result<()> {
-    let db = cfg.database_path();
+    let db = sqlite_only(&cfg, "export")?;
     if !db.is_file() {
         bail!(
             "no database at {}: nothing to export (check --config / --data-dir)",
@@ -183,7 +196,7 @@ pub async fn export(cfg: Config, config_file: Option<PathBuf>, args: ExportArgs)
 
 /// Run `import`.
 pub async fn import(cfg: Config, config_file: Option<PathBuf>, args: ImportArgs) -> Result<()> {
-    let db = cfg.database_path();
+    let db = sqlite_only(&cfg, "import")?;
     let refuse = |what: &Path| -> Result<()> {
         bail!(
             "{} already exists and is not empty: refusing to overwrite it (stop the collector; --force replaces it)",
