@@ -1,0 +1,156 @@
+//! `db migrate-to` end to end: a SQLite collector filled through real
+//! commands (enrolment, agents' reports, a revoked agent, tokens, a
+//! loopback scan, the administrator, an API token, a person's correction)
+//! is copied into PostgreSQL; every table's counts and checksums match;
+//! a second run is refused (not empty) unless `--force`; and a collector
+//! on PostgreSQL then lists the same agents and tokens, serves the same
+//! assets and builds the same plan, and carries on numbering ids.
+
+use super::{assets, fixture};
+use census_tests::postgres::Postgres;
+use census_tests::{Agent, Collector, bin, err, free_port, ok};
+use serde_json::Value;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
+fn plan(c: &Collector) -> Value {
+    let mut p = json(&ok(c.admin(&["plan", "--format", "json"])));
+    p.as_object_mut().unwrap().remove("generated_at");
+    p
+}
+
+#[test]
+fn a_sqlite_collector_moves_to_postgres_completely() {
+    let pg = Postgres::new();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("collector");
+    let port = free_port();
+    let c = Collector::start(&data, port, "assets_interval = \"1s\"\n");
+    let agents: Vec<Agent> = ["rhel9-server", "ubuntu2204-laptop", "debian12-container"]
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Agent::enroll(&c, &dir.path().join(format!("agent{i}")), &fixture(m)))
+        .collect();
+    for a in &agents {
+        ok(a.run_once());
+        ok(a.run_once());
+    }
+    ok(c.admin(&["agents", "revoke", &agents[2].id]));
+    ok(c.admin(&["token", "create", "--uses", "2", "--label", "spare"]));
+    ok(c.admin(&["scan", "127.0.0.1", "--ports", &port.to_string(), "--save"]));
+    let out = Command::new(bin("census-collector"))
+        .args([
+            "--config",
+            c.config.to_str().unwrap(),
+            "admin",
+            "set-password",
+        ])
+        .env("CENSUS_ADMIN_PASSWORD", "correct horse battery staple")
+        .output()
+        .unwrap();
+    ok(out);
+    ok(c.admin(&["admin", "api-token", "create", "--name", "backup"]));
+    let start = Instant::now();
+    let server = loop {
+        let list = assets(&c);
+        if let Some(a) = list.iter().find(|a| {
+            a["agent_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i == agents[0].id.as_str())
+        }) {
+            break a["id"].as_str().unwrap().to_string();
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "{list:#?}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    ok(c.admin(&["assets", "set", &server, "owner", "Jan de Vries"]));
+    let before = (
+        c.agents(),
+        json(&ok(c.admin(&["token", "list", "--json"]))),
+        assets(&c),
+        plan(&c),
+    );
+    c.stop();
+
+    // The copy, verified table by table.
+    let migrate = |extra: &[&str]| {
+        Command::new(bin("census-collector"))
+            .args([
+                "--data-dir",
+                data.to_str().unwrap(),
+                "db",
+                "migrate-to",
+                &pg.url,
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let table = ok(migrate(&[]));
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 16, "{table}");
+    for r in &rows {
+        assert_eq!(r[1], r[2], "{table}");
+        assert_eq!((r[3], r[5]), (r[4], "ok"), "{table}");
+        let n = pg.psql(&format!("SELECT COUNT(*) FROM {}", r[0]));
+        assert_eq!(n.trim(), r[2], "{}", r[0]);
+    }
+    let count = |t: &str| {
+        rows.iter().find(|r| r[0] == t).unwrap()[1]
+            .parse::<i64>()
+            .unwrap()
+    };
+    assert_eq!(count("reports"), 6);
+    assert_eq!(count("admins"), 1);
+    assert_eq!(count("api_tokens"), 1);
+    assert_eq!(count("scans"), 1);
+    assert!(count("decisions") == 1 && count("assets") >= 2 && count("events") >= 2);
+    // Again: refused, the target holds data; --force replaces it.
+    let e = err(migrate(&[]));
+    assert!(e.contains("not empty") && e.contains("--force"), "{e}");
+    let forced = ok(migrate(&["--force", "--json"]));
+    let checks: Vec<Value> = serde_json::from_str(&forced).unwrap();
+    assert!(
+        checks
+            .iter()
+            .all(|c| c["sqlite_sha256"] == c["postgres_sha256"])
+    );
+
+    // The collector on PostgreSQL serves the same data.
+    let c = Collector::start(
+        &data,
+        free_port(),
+        &format!("database = {:?}\nassets_interval = \"1s\"\n", pg.url),
+    );
+    assert_eq!(c.agents(), before.0);
+    // The same tokens, after the one this start printed.
+    let tokens = json(&ok(c.admin(&["token", "list", "--json"])));
+    assert_eq!(
+        &tokens.as_array().unwrap()[1..],
+        &before.1.as_array().unwrap()[..]
+    );
+    ok(c.admin(&["assets", "recompute"]));
+    assert_eq!(assets(&c), before.2);
+    assert_eq!(plan(&c), before.3);
+    // New rows carry on after the copied ids.
+    ok(c.admin(&["token", "create", "--label", "after"]));
+    let tokens = json(&ok(c.admin(&["token", "list", "--json"])));
+    let ids: Vec<i64> = tokens
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids[0], ids[1] + 1, "{tokens:#}");
+    c.stop();
+}
