@@ -4,7 +4,8 @@
 //! is copied into PostgreSQL; every table's counts and checksums match;
 //! a second run is refused (not empty) unless `--force`; and a collector
 //! on PostgreSQL then lists the same agents and tokens, serves the same
-//! assets and builds the same plan, and carries on numbering ids.
+//! assets and builds the same plan, and carries on numbering ids; its
+//! encrypted `export` imports as a SQLite collector with the same assets.
 
 use super::{assets, fixture};
 use census_tests::postgres::Postgres;
@@ -152,5 +153,47 @@ fn a_sqlite_collector_moves_to_postgres_completely() {
         .map(|t| t["id"].as_i64().unwrap())
         .collect();
     assert_eq!(ids[0], ids[1] + 1, "{tokens:#}");
+
+    // The offline copy of the collector on PostgreSQL holds a SQLite
+    // database that `import` restores with the same assets.
+    let key = dir.path().join("key.txt");
+    ok(Command::new("age-keygen")
+        .arg("-o")
+        .arg(&key)
+        .output()
+        .unwrap());
+    let public = ok(Command::new("age-keygen")
+        .arg("-y")
+        .arg(&key)
+        .output()
+        .unwrap());
+    let archive = dir.path().join("copy.age");
+    ok(c.admin(&[
+        "export",
+        "--recipient",
+        public.trim(),
+        "--out",
+        archive.to_str().unwrap(),
+    ]));
+    let fresh = dir.path().join("restored");
+    let restored = |args: &[&str]| {
+        Command::new(bin("census-collector"))
+            .args(["--data-dir", fresh.to_str().unwrap(), "--log", "warn"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    ok(restored(&[
+        "import",
+        archive.to_str().unwrap(),
+        "--identity",
+        key.to_str().unwrap(),
+    ]));
+    let back = json(&ok(restored(&["assets", "list", "--json"])));
+    assert_eq!(back, json(&ok(c.admin(&["assets", "list", "--json"]))));
+    assert_eq!(
+        json(&ok(restored(&["agents", "list", "--json"]))),
+        Value::Array(before.0.clone())
+    );
     c.stop();
 }

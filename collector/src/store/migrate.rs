@@ -12,8 +12,11 @@
 //! empties it first, in the same transaction). It does not stop a running
 //! collector: reports stored after the snapshot stay in SQLite only.
 
+#[path = "migrate_back.rs"]
+mod back;
 #[path = "migrate_tables.rs"]
 pub mod tables;
+pub use back::pg_to_sqlite;
 
 use super::StoreError;
 use super::postgres::PgStore;
