@@ -6,7 +6,8 @@
 //! collector populated through real enrolment, ingest, a scan and admin
 //! commands is copied by `db migrate-to`, verified table by table, and the
 //! collector on PostgreSQL then serves the same agents, assets and plan.
-//! Wrong passwords and missing databases are refused with what to do.
+//! Wrong passwords, missing databases, closed ports and a demand for TLS
+//! are refused with what to do.
 
 use census_agent::config::AgentConfig;
 use census_agent::probe::Probe;
@@ -186,6 +187,8 @@ fn wrong_passwords_and_missing_databases_are_explained() {
     let closed = format!("postgres://census:pw@127.0.0.1:{}/x", free_port());
     let e = err(run(&closed));
     assert!(e.contains("cannot reach the PostgreSQL server"), "{e}");
+    let e = err(run(&format!("{}?sslmode=require", pg.url)));
+    assert!(e.contains("TLS") && e.contains("sslmode"), "{e}");
     // The right one works, through the environment too.
     let out = Command::new(bin("census-collector"))
         .args([

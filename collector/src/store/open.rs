@@ -75,6 +75,12 @@ pub enum OpenError {
         user: String,
         database: String,
     },
+    #[error(
+        "the PostgreSQL server at {server} was asked for TLS ({reason}), which this collector does \
+         not speak to PostgreSQL: drop sslmode from the URL and reach the server over a local \
+         socket, a trusted network or a VPN"
+    )]
+    Tls { server: String, reason: String },
     #[error("PostgreSQL at {server}: {reason}")]
     Postgres { server: String, reason: String },
     #[error(
@@ -240,9 +246,9 @@ fn explain(e: sqlx::Error, server: &str, user: &str, database: &str) -> OpenErro
             server,
             reason: e.to_string(),
         },
-        sqlx::Error::Tls(e) => OpenError::Unreachable {
+        sqlx::Error::Tls(e) => OpenError::Tls {
             server,
-            reason: format!("TLS: {e}"),
+            reason: e.to_string(),
         },
         sqlx::Error::Database(d) => match d.code().as_deref() {
             // invalid_password, invalid_authorization_specification
