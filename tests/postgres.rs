@@ -8,8 +8,11 @@
 //!
 //! The tests of one test binary share one server: it starts with the first
 //! [`Postgres`] and stops (fast shutdown, directory removed) when the last
-//! one is dropped. Nothing here is skipped: without PostgreSQL installed,
-//! the fixture panics saying what to install.
+//! one is dropped. A test process killed before that leaves its server
+//! behind; the next start stops such orphans (their directory names the
+//! test process, which is gone) and removes their directories. Nothing here
+//! is skipped: without PostgreSQL installed, the fixture panics saying what
+//! to install.
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -128,8 +131,9 @@ impl Server {
 
     fn start() -> Server {
         let bin = bin_dir();
+        reap_orphans();
         let dir = tempfile::Builder::new()
-            .prefix("census-pg-")
+            .prefix(&format!("census-pg-{}-", std::process::id()))
             .tempdir()
             .unwrap();
         if let Some((uid, gid)) = run_as() {
@@ -227,6 +231,47 @@ impl Server {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+/// Stop the servers of test processes that no longer run (killed before
+/// their fixture was dropped), and remove their directories.
+fn reap_orphans() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(owner) = name
+            .strip_prefix("census-pg-")
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if Path::new(&format!("/proc/{owner}")).exists() {
+            continue;
+        }
+        let data = e.path().join("data");
+        let ours = |pid: i32| {
+            // Only a postgres serving that very directory.
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .map(|c| String::from_utf8_lossy(&c).contains(data.to_str().unwrap_or("\0")))
+                .unwrap_or(false)
+        };
+        if let Some(pid) = std::fs::read_to_string(data.join("postmaster.pid"))
+            .ok()
+            .and_then(|t| t.lines().next()?.trim().parse::<i32>().ok())
+            .filter(|pid| ours(*pid))
+        {
+            // SAFETY: kill(2); SIGQUIT is PostgreSQL's immediate shutdown.
+            unsafe { libc::kill(pid, libc::SIGQUIT) };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        let _ = std::fs::remove_dir_all(e.path());
     }
 }
 
