@@ -6,9 +6,9 @@
 //! (see tests/web.rs for sessions). Then each endpoint does its work:
 //! assets listed, filtered, corrected; tokens made and revoked; site facts
 //! refused with every problem by field and then saved; the plan in JSON,
-//! Markdown and XLSX.
+//! Markdown and XLSX. Both tests run on SQLite and on PostgreSQL.
 
-use census_tests::{Agent, Collector, fixture, free_port, ok};
+use census_tests::{Agent, Backend, Collector, fixture, free_port, ok, on_both_backends};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -18,6 +18,8 @@ struct Api {
     http: reqwest::Client,
     token: String,
     rt: tokio::runtime::Runtime,
+    /// The database (a PostgreSQL one lives as long as the test).
+    _backend: Backend,
 }
 
 impl Api {
@@ -54,8 +56,12 @@ impl Api {
     }
 }
 
-fn start(dir: &std::path::Path, extra: &str) -> Api {
-    let c = Collector::start(&dir.join("collector"), free_port(), extra);
+fn start(dir: &std::path::Path, backend: Backend, extra: &str) -> Api {
+    let c = Collector::start(
+        &dir.join("collector"),
+        free_port(),
+        &format!("{}{extra}", backend.config()),
+    );
     let token = ok(c.admin(&["admin", "api-token", "create", "--name", "tests"]))
         .trim()
         .to_string();
@@ -65,18 +71,23 @@ fn start(dir: &std::path::Path, extra: &str) -> Api {
         c,
         token,
         rt: tokio::runtime::Runtime::new().unwrap(),
+        _backend: backend,
     }
 }
+
+on_both_backends!(
+    every_admin_endpoint_refuses_missing_wrong_revoked_and_expired_credentials,
+    each_endpoint_does_its_work,
+);
 
 /// A concrete path for a documented one (`{id}` → `x`).
 fn concrete(path: &str) -> String {
     path.replace("{id}", "1")
 }
 
-#[test]
-fn every_admin_endpoint_refuses_missing_wrong_revoked_and_expired_credentials() {
+fn every_admin_endpoint_refuses_missing_wrong_revoked_and_expired_credentials(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let api = start(dir.path(), "");
+    let api = start(dir.path(), backend, "");
     let agent = Agent::enroll(&api.c, &dir.path().join("agent"), &fixture("rhel9-server"));
     let agent_toml = std::fs::read_to_string(&agent.config).unwrap();
     let secret = agent_toml
@@ -159,11 +170,11 @@ fn every_admin_endpoint_refuses_missing_wrong_revoked_and_expired_credentials() 
     ok(agent.run_once());
 }
 
-#[test]
-fn each_endpoint_does_its_work() {
+fn each_endpoint_does_its_work(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let api = start(
         dir.path(),
+        backend,
         "assets_interval = \"1s\"\n[[scan]]\nname = \"loopback\"\ntargets = [\"127.0.0.1\"]\nevery = \"24h\"\nports = \"\"\n",
     );
     let agent = Agent::enroll(&api.c, &dir.path().join("agent"), &fixture("rhel9-server"));

@@ -2,14 +2,14 @@
 //! collector on 127.0.0.1, `serve` recomputes the assets after ingests, and
 //! the `assets` / `changes` commands list, show, explain and correct them
 //! (a person's merge, split and values survive recomputation; bad input is
-//! refused naming what is wrong). The lab test adds a scan of a namespace
+//! refused naming what is wrong), on SQLite and on PostgreSQL. The lab test adds a scan of a namespace
 //! LAN where the agents' MACs appear, two printers and a switch answer SNMP
 //! from recordings (snmpsim) and one PC has no agent: exactly the expected
 //! assets, agents merged with their scan observations, and a re-scan after
 //! a DHCP address change gives no new asset and one change event. The lab
 //! needs root and is torn down on drop.
 
-use census_tests::{Agent, Collector, err, fixture, free_port, ok};
+use census_tests::{Agent, Backend, Collector, err, fixture, free_port, ok, on_both_backends};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -59,13 +59,14 @@ fn wait_for_assets(c: &Collector, n: usize) -> Vec<Value> {
     }
 }
 
-#[test]
-fn agents_become_assets_and_a_persons_corrections_stick() {
+on_both_backends!(agents_become_assets_and_a_persons_corrections_stick);
+
+fn agents_become_assets_and_a_persons_corrections_stick(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let c = Collector::start(
         &dir.path().join("collector"),
         free_port(),
-        "assets_interval = \"1s\"\n",
+        &format!("{}assets_interval = \"1s\"\n", backend.config()),
     );
     let machines = ["rhel9-server", "ubuntu2204-laptop", "kvm-vm-placeholders"];
     let agents: Vec<Agent> = machines

@@ -1,13 +1,12 @@
 //! Delivery whatever the network does: the agent refuses a collector with
 //! another key, spools while the collector is down and delivers every report
 //! exactly once after it returns, and a collector killed with SIGKILL while
-//! agents are sending keeps every report it acknowledged.
+//! agents are sending keeps every report it acknowledged (on SQLite and on
+//! PostgreSQL).
 
 use census_agent::config::AgentConfig;
 use census_agent::probe::Probe;
-use census_collector::store::Store;
-use census_collector::store::sqlite::SqliteStore;
-use census_tests::{Agent, Collector, fixture, free_port, gzip};
+use census_tests::{Agent, Backend, Collector, fixture, free_port, gzip, on_both_backends};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -104,12 +103,14 @@ fn reports_spool_while_the_collector_is_down_and_arrive_once() {
     c.stop();
 }
 
-#[test]
-fn acknowledged_reports_survive_sigkill() {
+on_both_backends!(acknowledged_reports_survive_sigkill);
+
+fn acknowledged_reports_survive_sigkill(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let data = dir.path().join("collector");
-    let c = Collector::start(&data, port, "reports_per_minute = 100000\n");
+    let config = format!("{}reports_per_minute = 100000\n", backend.config());
+    let c = Collector::start(&data, port, &config);
     let senders: Vec<(String, String)> = (0..4)
         .map(|i| {
             let a = Agent::enroll(
@@ -155,8 +156,12 @@ fn acknowledged_reports_survive_sigkill() {
             }
         }));
     }
-    // Let them send, then pull the plug.
-    std::thread::sleep(Duration::from_millis(1500));
+    // Let them send (until a few dozen are acknowledged: a loaded machine
+    // takes longer), then pull the plug while they still are.
+    let sending = Instant::now();
+    while acked.lock().unwrap().len() < 40 && sending.elapsed() < Duration::from_secs(15) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     c.kill9();
     for t in tasks {
         rt.block_on(t).unwrap();
@@ -168,10 +173,8 @@ fn acknowledged_reports_survive_sigkill() {
         acked.len()
     );
     // Restart on the same data: every acknowledged report is there.
-    let c = Collector::start(&data, port, "");
-    let store = rt
-        .block_on(SqliteStore::open(&data.join("census.db")))
-        .unwrap();
+    let c = Collector::start(&data, port, &backend.config());
+    let store = rt.block_on(backend.open(&data));
     let mut missing = Vec::new();
     for id in &acked {
         if !rt.block_on(store.has_report(id.clone())).unwrap() {

@@ -1,11 +1,12 @@
 //! Enrolment and ingest against a real collector process on 127.0.0.1:
 //! three agents with different fixture machines enrol, report and are
 //! listed; every kind of bad request is refused with its error and stores
-//! nothing; unchanged reports only move last-seen.
+//! nothing; unchanged reports only move last-seen. Each test runs on SQLite
+//! and on PostgreSQL (`name::sqlite`, `name::postgres`).
 
 use census_agent::config::AgentConfig;
 use census_agent::probe::Probe;
-use census_tests::{Agent, Collector, fixture, free_port, gzip};
+use census_tests::{Agent, Backend, Collector, fixture, free_port, gzip, on_both_backends};
 use serde_json::Value;
 
 fn secret(a: &Agent) -> String {
@@ -33,6 +34,12 @@ async fn post(c: &Collector, secret: Option<&str>, body: Vec<u8>, gz: bool) -> (
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
+on_both_backends!(
+    three_agents_enrol_report_and_are_listed,
+    bad_requests_are_refused_and_change_nothing,
+    duplicates_history_and_rate_limits,
+);
+
 fn reports_of(c: &Collector, id: &str) -> i64 {
     c.agents()
         .iter()
@@ -41,13 +48,12 @@ fn reports_of(c: &Collector, id: &str) -> i64 {
         .unwrap_or(-1)
 }
 
-#[test]
-fn three_agents_enrol_report_and_are_listed() {
+fn three_agents_enrol_report_and_are_listed(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let c = Collector::start(
         &dir.path().join("collector"),
         free_port(),
-        "self_inventory_interval = \"24h\"\n",
+        &format!("{}self_inventory_interval = \"24h\"\n", backend.config()),
     );
     let machines = [
         ("debian12-container", "vm"),
@@ -101,13 +107,12 @@ fn three_agents_enrol_report_and_are_listed() {
     c.stop();
 }
 
-#[test]
-fn bad_requests_are_refused_and_change_nothing() {
+fn bad_requests_are_refused_and_change_nothing(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let c = Collector::start(
         &dir.path().join("collector"),
         free_port(),
-        "max_body_bytes = 1000000\n",
+        &format!("{}max_body_bytes = 1000000\n", backend.config()),
     );
     let a = Agent::enroll(&c, &dir.path().join("a"), &fixture("debian12-container"));
     let b = Agent::enroll(&c, &dir.path().join("b"), &fixture("debian12-container"));
@@ -281,13 +286,12 @@ fn bad_requests_are_refused_and_change_nothing() {
     c.stop();
 }
 
-#[test]
-fn duplicates_history_and_rate_limits() {
+fn duplicates_history_and_rate_limits(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let c = Collector::start(
         &dir.path().join("collector"),
         free_port(),
-        "reports_per_minute = 4\n",
+        &format!("{}reports_per_minute = 4\n", backend.config()),
     );
     let a = Agent::enroll(&c, &dir.path().join("a"), &fixture("debian12-container"));
     let s = secret(&a);
@@ -338,12 +342,11 @@ fn duplicates_history_and_rate_limits() {
     assert_eq!(reports_of(&c, &a.id), 3);
     c.stop();
     // History: two distinct inventories, three reports.
-    let store = rt
-        .block_on(census_collector::store::sqlite::SqliteStore::open(
-            &dir.path().join("collector/census.db"),
-        ))
-        .unwrap();
-    use census_collector::store::Store;
-    let counts = rt.block_on(store.counts()).unwrap();
+    let counts = rt.block_on(async {
+        let store = backend.open(&dir.path().join("collector")).await;
+        let counts = store.counts().await.unwrap();
+        store.close().await;
+        counts
+    });
     assert_eq!((counts.reports, counts.snapshots), (3, 2));
 }

@@ -1,12 +1,14 @@
 //! Helpers for Census's end-to-end tests: finding the built binaries,
 //! running a collector on loopback as a real process (start, SIGTERM,
 //! SIGKILL, restart on the same port and data), enrolling agents, and
-//! talking to the API with the agent's pinned TLS client.
+//! talking to the API with the agent's pinned TLS client. [`Backend`] runs
+//! a test on SQLite and on a real PostgreSQL server ([`postgres`]).
 //!
 //! Every address used is 127.0.0.1.
 
 pub mod install_helpers;
 pub mod lab;
+pub mod postgres;
 pub mod snmp_peers;
 
 use std::io::{BufRead, BufReader};
@@ -81,6 +83,69 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// The database a test runs on.
+pub enum Backend {
+    /// `census.db` in the collector's data directory (the default).
+    Sqlite,
+    /// A fresh database on the test PostgreSQL server.
+    Postgres(postgres::Postgres),
+}
+
+impl Backend {
+    pub fn sqlite() -> Backend {
+        Backend::Sqlite
+    }
+
+    pub fn postgres() -> Backend {
+        Backend::Postgres(postgres::Postgres::new())
+    }
+
+    /// The config line selecting it (none for SQLite in the data dir).
+    pub fn config(&self) -> String {
+        match self {
+            Backend::Sqlite => String::new(),
+            Backend::Postgres(pg) => format!("database = {:?}\n", pg.url),
+        }
+    }
+
+    /// What `--database` would say for it, with `data_dir` SQLite's home.
+    pub fn database(&self, data_dir: &Path) -> census_collector::store::Database {
+        match self {
+            Backend::Sqlite => census_collector::store::Database::in_data_dir(data_dir),
+            Backend::Postgres(pg) => census_collector::store::Database::parse(&pg.url).unwrap(),
+        }
+    }
+
+    /// The store, opened as a collector opens it.
+    pub async fn open(
+        &self,
+        data_dir: &Path,
+    ) -> std::sync::Arc<dyn census_collector::store::Store> {
+        std::fs::create_dir_all(data_dir).unwrap();
+        census_collector::store::open(&self.database(data_dir))
+            .await
+            .unwrap()
+    }
+}
+
+/// For each `name`, two tests, `name::sqlite` and `name::postgres`, that
+/// run `fn name(backend: Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name($crate::Backend::sqlite())
+            }
+            #[test]
+            fn postgres() {
+                super::$name($crate::Backend::postgres())
+            }
+        }
+    )*};
 }
 
 /// A collector process on 127.0.0.1.

@@ -18,8 +18,10 @@ cd "$(dirname "$0")/.."
 # packages' maintainer scripts, installed as root by tests/install_deb.rs),
 # musl-tools (the static Linux agent, tests/install_deb.rs builds it),
 # gcc-mingw-w64-x86-64, wine and wine64 (the agent cross-built for Windows
-# and run headless under wine: agent/tests/windows.rs).
-pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim age python3-docx chromium chromium-driver systemd curl adduser musl-tools gcc-mingw-w64-x86-64 wine wine64)
+# and run headless under wine: agent/tests/windows.rs), postgresql (initdb
+# and postgres for the tests' own throw-away server: tests/postgres.rs; the
+# store suite and the collector tests run on SQLite and on PostgreSQL).
+pkgs=(iproute2 procps coreutils nftables dnsmasq-base snmpd samba snmpsim age python3-docx chromium chromium-driver systemd curl adduser musl-tools gcc-mingw-w64-x86-64 wine wine64 postgresql)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

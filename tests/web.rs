@@ -9,7 +9,8 @@
 //! session's rules without a browser: the API with a session cookie needs
 //! the anti-forgery header to change anything, a site-facts form without
 //! the form token or with a bad value writes nothing, and a logged-out
-//! session is refused. Needs root for the lab (CI is root).
+//! session is refused (on SQLite and on PostgreSQL). Needs root for the
+//! lab (CI is root).
 //!
 //! With `CENSUS_SCREENSHOTS=DIR` it saves screenshots of the main pages
 //! (README's pictures).
@@ -19,7 +20,7 @@ mod webdriver;
 
 use census_tests::lab::Lab;
 use census_tests::lab::office::host;
-use census_tests::{Agent, Collector, fixture, free_port, ok};
+use census_tests::{Agent, Backend, Collector, fixture, free_port, ok, on_both_backends};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use webdriver::Browser;
@@ -340,10 +341,15 @@ fn the_web_interface_in_a_browser() {
     drop(lab);
 }
 
-#[test]
-fn sessions_need_the_form_token_to_change_anything_and_end_at_logout() {
+on_both_backends!(sessions_need_the_form_token_to_change_anything_and_end_at_logout);
+
+fn sessions_need_the_form_token_to_change_anything_and_end_at_logout(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let c = Collector::start(&dir.path().join("collector"), free_port(), "");
+    let c = Collector::start(
+        &dir.path().join("collector"),
+        free_port(),
+        &backend.config(),
+    );
     set_password(&c);
     let http = c.client_no_redirects();
     let rt = tokio::runtime::Runtime::new().unwrap();

@@ -196,6 +196,4 @@ pub async fn keep_current(store: Arc<dyn Store>, every: std::time::Duration) {
     }
 }
 
-#[cfg(test)]
-#[path = "assets_tests.rs"]
-mod tests;
+// Tested against both stores in tests/store_assets.rs (the store suite).

@@ -14,7 +14,7 @@ use crate::assets::{self, AssetsError, Summary};
 use crate::assets_text;
 use crate::config::Config;
 use crate::merge::{merge_decision, set_decision, split_decision};
-use crate::store::{AssetStore, Store};
+use crate::store::Store;
 use anyhow::{Context, Result, bail};
 use census_shared::asset::{Asset, AssetId, Category, EventKind, FieldName, ObservationId};
 use census_shared::duration::parse_duration;

@@ -1,8 +1,11 @@
 //! The collector's configuration: a TOML file (all keys optional), then
 //! environment variables, then command-line flags, each overriding the one
-//! before. Every subcommand resolves the data directory the same way, so
-//! `serve`, `token` and `agents` always meet in the same database.
+//! before. Every subcommand resolves the data directory and the database
+//! (`database`, `--database`, `CENSUS_DATABASE`; SQLite in the data
+//! directory by default) the same way, so `serve`, `token` and `agents`
+//! always meet in the same database.
 
+use crate::store::Database;
 use anyhow::{Context, Result};
 use census_shared::duration::parse_duration;
 use serde::Deserialize;
@@ -23,6 +26,9 @@ pub struct FileConfig {
     pub listen: Option<String>,
     /// Where the database, TLS key and certificate live.
     pub data_dir: Option<PathBuf>,
+    /// The database: `postgres://USER:PASSWORD@HOST:PORT/DATABASE`, or
+    /// `sqlite:PATH`; default `census.db` in the data directory.
+    pub database: Option<String>,
     /// Largest accepted request body, in bytes (also after decompression).
     pub max_body_bytes: Option<usize>,
     /// Reports an agent may send per minute before getting 429.
@@ -61,6 +67,7 @@ pub struct FileConfig {
 pub struct Config {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
+    pub database: Database,
     pub max_body_bytes: usize,
     pub reports_per_minute: u32,
     pub enrollments_per_minute: u32,
@@ -84,6 +91,7 @@ pub struct Overrides {
     pub config: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
     pub listen: Option<String>,
+    pub database: Option<String>,
 }
 
 impl Config {
@@ -122,13 +130,21 @@ impl Config {
             &snmp_v3,
         )
         .map_err(anyhow::Error::msg)?;
+        let data_dir = o
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let database = match o.database.as_deref().or(file.database.as_deref()) {
+            Some(url) => Database::parse(url).context(
+                "the database (--database, CENSUS_DATABASE or `database` in the config)",
+            )?,
+            None => Database::in_data_dir(&data_dir),
+        };
         Ok(Config {
             listen,
-            data_dir: o
-                .data_dir
-                .clone()
-                .or(file.data_dir)
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+            data_dir,
+            database,
             max_body_bytes: file.max_body_bytes.unwrap_or(8 * 1024 * 1024),
             reports_per_minute: file.reports_per_minute.unwrap_or(60),
             enrollments_per_minute: file.enrollments_per_minute.unwrap_or(20),
@@ -152,11 +168,6 @@ impl Config {
                 .map_err(anyhow::Error::msg)?,
             downloads_dir: file.downloads_dir.clone(),
         })
-    }
-
-    /// The SQLite database file.
-    pub fn database_path(&self) -> PathBuf {
-        self.data_dir.join("census.db")
     }
 
     /// Create the data directory (mode 0700) if needed.
@@ -229,14 +240,52 @@ mod tests {
         assert_eq!(c.listen.port(), 9000);
         assert_eq!(c.reports_per_minute, 5);
         assert_eq!(c.self_inventory_interval, None);
+        assert_eq!(c.database, Database::Sqlite("/tmp/x/census.db".into()));
         let c = Config::load(&Overrides {
             config: Some(path.clone()),
             data_dir: Some("/y".into()),
             listen: Some("127.0.0.1:1".into()),
+            database: None,
         })
         .unwrap();
         assert_eq!(c.data_dir, PathBuf::from("/y"));
+        assert_eq!(c.database, Database::Sqlite("/y/census.db".into()));
         assert_eq!(c.listen.port(), 1);
+        std::fs::write(
+            &path,
+            "database = \"postgres://census:pw@db:5432/census\"\n",
+        )
+        .unwrap();
+        let c = Config::load(&Overrides {
+            config: Some(path.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(c.database.is_postgres());
+        let c = Config::load(&Overrides {
+            config: Some(path.clone()),
+            database: Some("sqlite:/z.db".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            c.database,
+            Database::Sqlite("/z.db".into()),
+            "the flag wins"
+        );
+        std::fs::write(&path, "database = \"mysql://x\"\n").unwrap();
+        let e = format!(
+            "{:#}",
+            Config::load(&Overrides {
+                config: Some(path.clone()),
+                ..Default::default()
+            })
+            .unwrap_err()
+        );
+        assert!(
+            e.contains("CENSUS_DATABASE") && e.contains("postgres://"),
+            "{e}"
+        );
         std::fs::write(&path, "lissen = 1\n").unwrap();
         let e = format!(
             "{:#}",

@@ -74,10 +74,11 @@ pub struct ImportArgs {
     pub force: bool,
 }
 
-/// Run `export`.
+/// Run `export`. The archive always holds a SQLite `census.db`: on
+/// PostgreSQL, a verified copy of the database made for it.
 pub async fn export(cfg: Config, config_file: Option<PathBuf>, args: ExportArgs) -> Result<()> {
-    let db = cfg.database_path();
-    if !db.is_file() {
+    let db = cfg.database.sqlite_path().map(Path::to_path_buf);
+    if let Some(db) = db.as_ref().filter(|db| !db.is_file()) {
         bail!(
             "no database at {}: nothing to export (check --config / --data-dir)",
             db.display()
@@ -138,7 +139,27 @@ pub async fn export(cfg: Config, config_file: Option<PathBuf>, args: ExportArgs)
         }
     }
 
-    export::snapshot_database(&db, &root.join("data/census.db")).await?;
+    let staged_db = root.join("data/census.db");
+    match &db {
+        Some(db) => export::snapshot_database(db, &staged_db).await?,
+        None => {
+            let pg = crate::store::open::open_postgres(&cfg.database).await?;
+            let checks = crate::store::migrate::pg_to_sqlite(&pg, &staged_db).await;
+            pg.pool().close().await;
+            let differ: Vec<&str> = checks?
+                .iter()
+                .filter(|c| !c.matches())
+                .map(|c| c.table)
+                .collect();
+            if !differ.is_empty() {
+                bail!(
+                    "the copy of the {} differs in {}: nothing exported",
+                    cfg.database,
+                    differ.join(", ")
+                );
+            }
+        }
+    }
     let tls = cfg.data_dir.join("tls");
     for name in ["cert.pem", "key.pem"] {
         let from = tls.join(name);
@@ -183,7 +204,13 @@ pub async fn export(cfg: Config, config_file: Option<PathBuf>, args: ExportArgs)
 
 /// Run `import`.
 pub async fn import(cfg: Config, config_file: Option<PathBuf>, args: ImportArgs) -> Result<()> {
-    let db = cfg.database_path();
+    let Some(db) = cfg.database.sqlite_path().map(Path::to_path_buf) else {
+        bail!(
+            "`import` restores into a SQLite data directory; this collector uses the {}: import \
+             with --data-dir DIR and without --database, then `db migrate-to` from there",
+            cfg.database
+        );
+    };
     let refuse = |what: &Path| -> Result<()> {
         bail!(
             "{} already exists and is not empty: refusing to overwrite it (stop the collector; --force replaces it)",

@@ -11,6 +11,7 @@ pub mod assets_cli;
 pub mod assets_text;
 pub mod auth;
 pub mod config;
+pub mod db_cli;
 pub mod export;
 pub mod export_cli;
 pub mod ingest;

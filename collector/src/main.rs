@@ -1,12 +1,13 @@
 //! `census-collector`: the daemon and the admin CLI, a thin shell over the
 //! collector library. Every subcommand finds the same database through
-//! `--config` / `--data-dir` (or `CENSUS_CONFIG` / `CENSUS_DATA_DIR`).
+//! `--config` / `--data-dir` / `--database` (or `CENSUS_CONFIG` /
+//! `CENSUS_DATA_DIR` / `CENSUS_DATABASE`).
 
 use anyhow::{Result, bail};
 use census_agent::probe::Probe;
 use census_collector::admin_cli::when;
 use census_collector::config::{Config, Overrides};
-use census_collector::store::{NewToken, Store};
+use census_collector::store::NewToken;
 use census_collector::{admin_cli, secrets, serve};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -24,6 +25,10 @@ struct Cli {
     /// Data directory (database, TLS key) [default: /var/lib/census-collector].
     #[arg(long, global = true, env = "CENSUS_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// Database: postgres://USER:PASSWORD@HOST:PORT/DATABASE, or sqlite:PATH
+    /// [default: census.db in the data directory].
+    #[arg(long, global = true, env = "CENSUS_DATABASE", value_name = "URL")]
+    database: Option<String>,
     /// Log level (error, warn, info, debug, trace); logs go to stderr.
     #[arg(long, global = true, env = "CENSUS_LOG", default_value = "info")]
     log: String,
@@ -70,6 +75,9 @@ enum Command {
     /// The web interface's administrator and the admin API tokens.
     #[command(subcommand)]
     Admin(census_collector::admin_cli::AdminCmd),
+    /// Move the collector's data to another database (`db migrate-to postgres://…`).
+    #[command(subcommand)]
+    Db(census_collector::db_cli::DbCmd),
     /// Inventory the collector's own host (in-process) and print it as JSON.
     SelfInventory {
         /// Indent the JSON.
@@ -136,6 +144,7 @@ fn main() -> Result<()> {
         config: cli.config.clone(),
         data_dir: cli.data_dir.clone(),
         listen,
+        database: cli.database.clone(),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -182,6 +191,10 @@ fn main() -> Result<()> {
             Config::load(&overrides)?,
             cli.config.clone(),
             args,
+        )),
+        Command::Db(cmd) => rt.block_on(census_collector::db_cli::run(
+            Config::load(&overrides)?,
+            cmd,
         )),
         Command::Admin(cmd) => rt.block_on(census_collector::admin_cli::run(
             Config::load(&overrides)?,

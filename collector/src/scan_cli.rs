@@ -6,7 +6,6 @@ use crate::config::Config;
 use crate::scan::engine::{ScanOptions, ScanProgress, scan};
 use crate::scan::{ports, target};
 use crate::snmp::credentials::credential_list;
-use crate::store::Store;
 use anyhow::{Context, Result};
 use census_shared::observation::ScanObservation;
 use std::io::IsTerminal;
@@ -162,7 +161,7 @@ pub async fn run(cfg: Config, args: ScanArgs) -> Result<()> {
         let targets = args.targets.join(" ");
         let id = crate::scan::schedule::save(store.as_ref(), started, targets, observations, &snmp)
             .await?;
-        eprintln!("saved as scan {id} in {}", cfg.database_path().display());
+        eprintln!("saved as scan {id} in the {}", cfg.database);
         let s = crate::assets::recompute(store.as_ref())
             .await
             .context("recomputing the assets")?;

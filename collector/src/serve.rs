@@ -6,7 +6,6 @@
 use crate::api::{self, AppState};
 use crate::config::Config;
 use crate::secrets;
-use crate::store::sqlite::SqliteStore;
 use crate::store::{NewToken, Store};
 use anyhow::{Context, Result};
 use census_agent::probe::Probe;
@@ -14,16 +13,15 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Open the configured store (creating the data directory), and set the
-/// asset settings every command of this process then uses.
-pub async fn open_store(cfg: &Config) -> Result<Arc<SqliteStore>> {
+/// Open the configured database (SQLite in the data directory, created if
+/// needed, or PostgreSQL): the one way every subcommand gets its store.
+/// Also sets the asset settings every command of this process then uses.
+pub async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>> {
     crate::assets::configure(cfg.assets_not_seen_after);
-    cfg.ensure_data_dir()?;
-    let path = cfg.database_path();
-    let store = SqliteStore::open(&path)
-        .await
-        .with_context(|| format!("opening the database {}", path.display()))?;
-    Ok(Arc::new(store))
+    if !cfg.database.is_postgres() {
+        cfg.ensure_data_dir()?;
+    }
+    Ok(crate::store::open(&cfg.database).await?)
 }
 
 /// The host's names and non-loopback addresses, for the certificate and
@@ -88,6 +86,7 @@ pub async fn self_inventory(store: &dyn Store) -> Result<()> {
 /// Run the daemon.
 pub async fn serve(cfg: Config, config_file: Option<std::path::PathBuf>) -> Result<()> {
     let store = open_store(&cfg).await?;
+    cfg.ensure_data_dir()?;
     let (names, addrs) = tokio::task::spawn_blocking(host_identity).await?;
     let identity = crate::tls::load_or_create(&cfg.data_dir, &names, &addrs)?;
     let tls = axum_server::tls_rustls::RustlsConfig::from_config(identity.server_config()?);
@@ -127,6 +126,7 @@ pub async fn serve(cfg: Config, config_file: Option<std::path::PathBuf>) -> Resu
     let url = public_url(bound, &addrs);
     println!("Census collector listening on https://{bound}");
     println!("data directory: {}", cfg.data_dir.display());
+    println!("database: {}", cfg.database);
     println!(
         "certificate key fingerprint (SHA-256): {}",
         identity.fingerprint
@@ -172,7 +172,7 @@ pub async fn serve(cfg: Config, config_file: Option<std::path::PathBuf>) -> Resu
             .context("SNMP credentials in the config")?;
         for job in cfg.scans.clone() {
             tracing::info!(job = %job.name, targets = %job.targets.join(" "), every = ?job.every, "scheduled scan");
-            let store: Arc<dyn Store> = store.clone();
+            let store = store.clone();
             tokio::spawn(crate::scan::schedule::run_forever(
                 store,
                 job,

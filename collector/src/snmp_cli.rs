@@ -7,7 +7,6 @@ use crate::config::Config;
 use crate::snmp::credentials::{Credential, V3User, credential_list, remembered_first};
 use crate::snmp::recording::Recording;
 use crate::snmp::{Depth, Patience, identify, identify_host};
-use crate::store::Store;
 use anyhow::{Context, Result, anyhow, bail};
 use census_shared::device::SnmpDevice;
 use std::net::{IpAddr, SocketAddr};
@@ -180,9 +179,8 @@ pub async fn run(cfg: Config, cmd: SnmpCmd) -> Result<()> {
     Ok(())
 }
 
-async fn open_store(cfg: &Config) -> Option<crate::store::sqlite::SqliteStore> {
-    cfg.ensure_data_dir().ok()?;
-    match crate::store::sqlite::SqliteStore::open(&cfg.database_path()).await {
+async fn open_store(cfg: &Config) -> Option<std::sync::Arc<dyn crate::store::Store>> {
+    match crate::serve::open_store(cfg).await {
         Ok(s) => Some(s),
         Err(e) => {
             tracing::debug!("no database for remembering SNMP credentials: {e}");

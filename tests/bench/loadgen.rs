@@ -1,7 +1,9 @@
 //! `census-loadgen`: many agents posting realistic reports to a collector
 //! over TLS at once, for `tests/bench/ingest.sh`. Enrols `--agents` agents
 //! with a token, then keeps `--concurrency` requests in flight for
-//! `--duration`, and prints reports/s and latency percentiles.
+//! `--duration`, and prints reports/s and latency percentiles. With
+//! `--url2`/`--fingerprint2` (a second collector on the same database,
+//! `tests/bench/ingest-pg.sh`) the requests alternate between the two.
 //!
 //! Reports are the `debian12-container` fixture's (≈700 packages) with five
 //! interfaces; one report in ten changes a package version so the history
@@ -17,6 +19,8 @@ use std::time::{Duration, Instant};
 struct Args {
     url: String,
     fingerprint: String,
+    url2: Option<String>,
+    fingerprint2: Option<String>,
     token: String,
     agents: usize,
     concurrency: usize,
@@ -27,6 +31,8 @@ fn args() -> Args {
     let mut a = Args {
         url: String::new(),
         fingerprint: String::new(),
+        url2: None,
+        fingerprint2: None,
         token: String::new(),
         agents: 64,
         concurrency: 64,
@@ -38,6 +44,8 @@ fn args() -> Args {
         match pair[0].as_str() {
             "--url" => a.url = val,
             "--fingerprint" => a.fingerprint = val,
+            "--url2" => a.url2 = Some(val),
+            "--fingerprint2" => a.fingerprint2 = Some(val),
             "--token" => a.token = val,
             "--agents" => a.agents = val.parse().expect("--agents N"),
             "--concurrency" => a.concurrency = val.parse().expect("--concurrency N"),
@@ -47,11 +55,30 @@ fn args() -> Args {
             other => panic!("unknown argument {other}"),
         }
     }
-    assert!(
-        a.url.starts_with("https://127.") || a.url.starts_with("https://[::1]"),
-        "loopback collectors only"
+    for url in std::iter::once(&a.url).chain(&a.url2) {
+        assert!(
+            url.starts_with("https://127.") || url.starts_with("https://[::1]"),
+            "loopback collectors only"
+        );
+    }
+    assert_eq!(
+        a.url2.is_some(),
+        a.fingerprint2.is_some(),
+        "--url2 needs --fingerprint2"
     );
     a
+}
+
+/// A client that pins `fingerprint`.
+fn pinned_client(fingerprint: &str, idle: usize) -> reqwest::Client {
+    let pin = census_shared::pin::parse_fingerprint(fingerprint).expect("fingerprint");
+    let verifier = Arc::new(census_agent::transport::pin::PinVerifier::new(pin));
+    let tls = census_agent::transport::pin::client_config(verifier).unwrap();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .pool_max_idle_per_host(idle)
+        .build()
+        .unwrap()
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
@@ -64,14 +91,12 @@ fn gzip(data: &[u8]) -> Vec<u8> {
 #[tokio::main]
 async fn main() {
     let a = args();
-    let pin = census_shared::pin::parse_fingerprint(&a.fingerprint).expect("fingerprint");
-    let verifier = Arc::new(census_agent::transport::pin::PinVerifier::new(pin));
-    let tls = census_agent::transport::pin::client_config(verifier).unwrap();
-    let client = reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .pool_max_idle_per_host(a.concurrency)
-        .build()
-        .unwrap();
+    let client = pinned_client(&a.fingerprint, a.concurrency);
+    // Where each request goes: the collector, or alternately both.
+    let mut targets = vec![(client.clone(), a.url.clone())];
+    if let (Some(url), Some(fp)) = (&a.url2, &a.fingerprint2) {
+        targets.push((pinned_client(fp, a.concurrency), url.clone()));
+    }
 
     let fixture =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hosts/debian12-container");
@@ -148,14 +173,15 @@ async fn main() {
     let errors = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..a.concurrency {
+    for k in 0..a.concurrency {
+        let (client, url) = targets[k % targets.len()].clone();
         let (client, bodies, next, done, errors, url) = (
-            client.clone(),
+            client,
             bodies.clone(),
             next.clone(),
             done.clone(),
             errors.clone(),
-            a.url.clone(),
+            url,
         );
         let dur = a.duration;
         tasks.push(tokio::spawn(async move {

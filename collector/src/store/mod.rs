@@ -1,6 +1,10 @@
-//! Storage: the [`Store`] interface every caller uses, its records, and the
-//! SQLite implementation ([`sqlite`]). A PostgreSQL implementation plugs in
-//! behind the same trait (its migrations are in `migrations/postgres`).
+//! Storage: the [`Store`] interface every caller uses, its records, and its
+//! two implementations: SQLite ([`sqlite`], one file in the data directory,
+//! the default) and PostgreSQL ([`postgres`], which several collector
+//! processes may share). [`open`] picks one from the configured database.
+//! Both keep the same schema (`migrations/sqlite`, `migrations/postgres`)
+//! with times as RFC 3339 UTC text, so [`migrate`] copies one into the
+//! other row for row.
 //!
 //! Durability promise: when an ingest call returns `Ok`, the report is
 //! committed to disk. Secrets never reach the store: only SHA-256 hashes.
@@ -10,9 +14,13 @@
 
 pub mod admin;
 mod batch;
+pub mod migrate;
+pub mod open;
+pub mod postgres;
 pub mod sqlite;
 
 pub use admin::AdminStore;
+pub use open::{Database, OpenError, open};
 
 use crate::merge::{Decision, Observation, Previous, Resolution};
 use census_shared::asset::{Asset, AssetId, Event, MergeExplanation};
@@ -36,6 +44,22 @@ pub enum StoreError {
     /// A stored value could not be read back.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+}
+
+/// A time as stored: RFC 3339 UTC text with microseconds, the same width
+/// always, so text order is time order in both databases.
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// A stored time read back.
+pub(crate) fn parse_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>, StoreError> {
+    s.map(|s| {
+        DateTime::parse_from_rfc3339(&s)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|e| StoreError::Corrupt(format!("timestamp {s:?}: {e}")))
+    })
+    .transpose()
 }
 
 /// A new enrolment token (hash only).
@@ -268,6 +292,8 @@ pub trait Store: AssetStore + AdminStore + Send + Sync {
         device: String,
         credential_id: String,
     ) -> StoreFuture<'_, ()>;
+    /// Close the connections (SQLite also checkpoints its WAL).
+    fn close(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
 }
 
 #[cfg(test)]

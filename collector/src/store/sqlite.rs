@@ -4,7 +4,6 @@
 //! front (`BEGIN IMMEDIATE`) so concurrent ingests queue instead of failing.
 
 use super::*;
-use chrono::SecondsFormat;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
@@ -31,19 +30,6 @@ pub struct SqliteStore {
     writer: Arc<tokio::sync::Mutex<()>>,
     /// Ingests go through the group-commit writer (`batch.rs`).
     batcher: Option<tokio::sync::mpsc::Sender<super::batch::Job>>,
-}
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-fn parse_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>, StoreError> {
-    s.map(|s| {
-        DateTime::parse_from_rfc3339(&s)
-            .map(|d| d.with_timezone(&Utc))
-            .map_err(|e| StoreError::Corrupt(format!("timestamp {s:?}: {e}")))
-    })
-    .transpose()
 }
 
 fn token_row(r: &SqliteRow) -> Result<TokenInfo, StoreError> {
@@ -250,6 +236,11 @@ impl SqliteStore {
     /// Close the pool (checkpoints the WAL).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// The connection pool, for `db migrate-to` (which reads every table).
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     /// Ping the database.
@@ -461,5 +452,9 @@ impl Store for SqliteStore {
         credential_id: String,
     ) -> StoreFuture<'_, ()> {
         Box::pin(self.upsert_snmp_credential(device, credential_id))
+    }
+
+    fn close(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(SqliteStore::close(self))
     }
 }
