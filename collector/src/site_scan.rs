@@ -2,8 +2,9 @@
 //! configuration, each naming a remote site, the enrolled agent that sits
 //! there and what it scans; and [`save`], which takes a finished scan from
 //! that agent, checks it against the assignment, marks every observation
-//! with the site and the scanner, and stores it like the collector's own
-//! scans (the assets are recomputed from it as from any scan).
+//! with the site and the scanner, fills in the MAC vendors the agent's
+//! engine leaves out (no OUI registry there), and stores it like the
+//! collector's own scans (the assets are recomputed from it as from any scan).
 //!
 //! Credentials in a site's table reach only that site's agent. This module
 //! does not talk HTTP (`api/site_scan.rs` is the shell) and scans nothing
@@ -163,6 +164,16 @@ pub async fn save(
     for o in &mut scan.observations {
         o.site = Some(site.assignment.site.clone());
         o.scanner = Some(agent.to_string());
+        // The agent's engine has no OUI registry (it would be most of its
+        // binary): the vendor comes from here, and the guess sees it.
+        if o.mac_vendor.is_none()
+            && let Some(mac) = o.mac
+        {
+            o.mac_vendor = census_discover::oui::organization(&mac.to_string());
+            if o.mac_vendor.is_some() {
+                o.guess = crate::scan::guess::guess(o);
+            }
+        }
     }
     for note in &scan.notes {
         tracing::info!(site = %site.assignment.site, agent, "site scan: {note}");

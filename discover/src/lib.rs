@@ -6,5 +6,6 @@
 //! uploads it.
 
 pub mod assignment;
+pub mod oui;
 pub mod scan;
 pub mod snmp;

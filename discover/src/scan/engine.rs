@@ -421,8 +421,7 @@ async fn examine(
             services.push(s);
         }
     }
-    let mac_vendor =
-        mac.and_then(|m| oui_data::lookup(&m.to_string()).map(|r| r.organization().to_string()));
+    let mac_vendor = mac.and_then(|m| crate::oui::organization(&m.to_string()));
     let mut o = ScanObservation {
         ip,
         mac,

@@ -134,7 +134,7 @@ pub(super) fn from_mac(mac: &str) -> Option<&'static Vendor> {
     if first & 0x02 != 0 {
         return None; // locally administered
     }
-    let org = oui_data::lookup(mac)?.organization().to_string();
+    let org = crate::oui::organization(mac)?;
     let t = table();
     t.by_name(&org).or_else(|| t.prefixed(&org).map(|(v, _)| v))
 }
