@@ -71,8 +71,11 @@ enum Command {
     /// Enrol and install the agent as a service that starts at boot: the
     /// configuration in /etc/census/agent.toml (0600), state and spool in
     /// /var/lib/census-agent, the binary in /usr/local/bin, a hardened
-    /// systemd unit running as the user census-agent. Running it again
-    /// keeps an existing enrolment with the same collector.
+    /// systemd unit running as the user census-agent. On Windows: the
+    /// configuration in %ProgramData%\Census (SYSTEM and Administrators
+    /// only), the binary in %ProgramFiles%\Census, the census-agent
+    /// service. Running it again keeps an existing enrolment with the
+    /// same collector.
     Install {
         /// The collector's URL, e.g. https://192.0.2.10:8443.
         #[arg(long)]
@@ -118,17 +121,29 @@ enum Command {
     },
     /// Show enrolment, collector, last success and the spool.
     Status,
+    /// The Windows service entry point: started by the service control
+    /// manager (as `install` registers it), runs `run` until stopped.
+    #[command(hide = true)]
+    Service,
 }
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let config_path = cli.config.clone().unwrap_or_else(default_config_path);
+    let logs = tracing_subscriber::fmt().with_env_filter(
+        tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()),
+    );
+    #[cfg(windows)]
+    if matches!(cli.command, Command::Service) {
+        // A service has no console: its log is a file beside the config.
+        let file = census_agent::service::log_file(&config_path)
+            .with_context(|| format!("opening the log beside {}", config_path.display()))?;
+        logs.with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .init();
+        return census_agent::service::run(config_path);
+    }
+    logs.with_writer(std::io::stderr).init();
     match cli.command {
         Command::Collect { root, pretty } => collect(&root, pretty),
         Command::Enroll {
@@ -224,6 +239,10 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::Status => status(&config_path),
+        Command::Service => bail!(
+            "`service` is the Windows service entry point; elsewhere run `census-agent run` \
+             under the init system (`install` sets that up)"
+        ),
     }
 }
 

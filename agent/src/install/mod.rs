@@ -1,8 +1,9 @@
 //! `census-agent install` and `uninstall`: enrol, write the configuration,
 //! put the binary in place and register the service with the init system,
 //! or take it all away again. One module per init system: [`systemd`]
-//! (Linux, used today), [`launchd`] and [`windows`] (text generators for
-//! issue 9's platforms, not wired to anything yet).
+//! (Linux), [`windows`] (the service control manager; `windows_install.rs`
+//! is its install and uninstall) and [`launchd`] (a text generator for
+//! macOS, not wired to anything yet).
 //!
 //! Everything is a list of [`Step`]s, built first and then either printed
 //! (`--dry-run`) or carried out and printed as it goes, so what a dry run
@@ -18,6 +19,11 @@ mod steps;
 pub mod systemd;
 mod uninstall;
 pub mod windows;
+mod windows_install;
+#[cfg(windows)]
+mod windows_scm;
+#[cfg(windows)]
+pub use windows_scm::dacl_sddl;
 
 pub use steps::{Step, run_steps};
 use steps::{same_file, say, user_exists};
@@ -140,6 +146,9 @@ fn euid() -> u32 {
 /// key), write the configuration (0600), the binary, the user entry and the
 /// unit, and start the service when systemd runs this machine.
 pub fn install(opts: &InstallOptions, out: &mut dyn Write) -> Result<Installed, InstallError> {
+    if cfg!(windows) {
+        return windows_install::install(opts, out);
+    }
     let target = Target::new(&opts.root);
     if target.is_live() && !opts.dry_run && euid() != 0 {
         return Err(InstallError::NotRoot(euid()));
