@@ -238,6 +238,7 @@ pub fn os(row: &WmiRow) -> OsInfo {
         arch: text(row, "OSArchitecture"),
         install_date: text(row, "InstallDate").and_then(|d| cim_datetime(&d)),
         support_end: None,
+        activation: None,
     }
 }
 

@@ -37,6 +37,8 @@ add HKLM 32 CensusWineLegacy "Census Wine Legacy Tool" 4.5.6 "Census Test Publis
 add HKCU 64 CensusWineUserApp "Census Wine User App" 7.8.9 "Census Test Publisher User"
 add HKLM 64 CensusWineHidden "Census Wine Hidden Component" 0.0.1 "Census Test Publisher 64"
 wine reg add "HKLM\\$U\\CensusWineHidden" /v SystemComponent /t REG_DWORD /d 1 /f /reg:64 >/dev/null
+# A Windows Update policy: notify before downloading (not automatic).
+wine reg add 'HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU' /v AUOptions /t REG_DWORD /d 2 /f /reg:64 >/dev/null
 
 cd "$work"
 timeout 240 wine ./census-agent.exe collect --pretty >"$work/report.json" 2>"$work/agent.log"
