@@ -6,10 +6,12 @@
 //! `HKLM\System\CurrentControlSet\Services\census-agent`), really started
 //! by it, and its report reaches the collector; uninstall stops it through
 //! the SCM (the service logs its clean stop), deletes it and the binary,
-//! and `--purge` the data. What wine cannot show: delayed start and
+//! and `--purge` the data; `enroll` alone writes the same configuration.
+//! What wine cannot show: delayed start and
 //! restart-after-error-exit (its SCM refuses those settings, which install
-//! says and tolerates), and ACLs beyond what the Windows unit test of
-//! `install::windows_scm` reads back.
+//! says and tolerates), and the ACLs (wine accepts them but reads back ones
+//! made from the Unix mode; `install::windows_scm`'s unit test checks the
+//! SDDL on Windows itself).
 //!
 //! Needs `gcc-mingw-w64-x86-64`, `wine`, `wine64` and the Rust target
 //! (tests/run.sh installs them); without them it fails, never skips.
@@ -279,4 +281,23 @@ fn install_registers_and_starts_a_reporting_service_and_uninstall_removes_it() {
     ]);
     assert!(purge.status.success(), "{}", text(&purge));
     assert!(!prefix.c("ProgramData/Census").exists());
+
+    // `enroll` alone writes the default configuration, in the same
+    // protected directory.
+    let enrol = prefix.wine(&[
+        "./census-agent.exe",
+        "--log",
+        "warn",
+        "enroll",
+        "--collector",
+        &collector.url,
+        "--token",
+        &collector.token,
+        "--fingerprint",
+        &collector.fingerprint,
+    ]);
+    assert!(enrol.status.success(), "{}", text(&enrol));
+    let cfg = census_agent::config::AgentConfig::load(&config).unwrap();
+    assert_eq!(cfg.state_dir, Path::new(r"C:\ProgramData\Census\state"));
+    assert_eq!(collector.agents().len(), 2);
 }

@@ -162,7 +162,22 @@ fn main() -> Result<()> {
                 state_dir: state_dir.unwrap_or_else(default_state_dir),
                 root,
             })?;
+            // The secret is in it, and %ProgramData% lets Users read:
+            // SYSTEM and Administrators only, before and after writing.
+            #[cfg(windows)]
+            let protect = || {
+                census_agent::install::protect_private(&config_path).with_context(|| {
+                    format!(
+                        "limiting {} to SYSTEM and Administrators",
+                        config_path.display()
+                    )
+                })
+            };
+            #[cfg(windows)]
+            protect()?;
             cfg.save(&config_path)?;
+            #[cfg(windows)]
+            protect()?;
             eprintln!(
                 "enrolled as {} at {}; configuration written to {}",
                 cfg.agent_id,

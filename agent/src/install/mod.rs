@@ -23,7 +23,7 @@ mod windows_install;
 #[cfg(windows)]
 mod windows_scm;
 #[cfg(windows)]
-pub use windows_scm::dacl_sddl;
+pub use windows_scm::{dacl_sddl, protect_private};
 
 pub use steps::{Step, run_steps};
 use steps::{same_file, say, user_exists};

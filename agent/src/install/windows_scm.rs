@@ -240,6 +240,20 @@ pub fn protect(path: &Path, sddl: &str) -> io::Result<()> {
     result
 }
 
+/// Limit a configuration file's directory (created if missing) and the
+/// file, if it exists, to SYSTEM and Administrators, as `install` does;
+/// `enroll` calls it before writing (the file inherits) and after.
+pub fn protect_private(config: &Path) -> io::Result<()> {
+    if let Some(dir) = config.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+        protect(dir, DIR_SDDL)?;
+    }
+    if config.exists() {
+        protect(config, FILE_SDDL)?;
+    }
+    Ok(())
+}
+
 /// `path`'s DACL as SDDL (what tests compare with [`DIR_SDDL`]).
 pub fn dacl_sddl(path: &Path) -> io::Result<String> {
     let mut sd = PSECURITY_DESCRIPTOR::default();
