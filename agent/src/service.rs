@@ -127,3 +127,24 @@ fn serve() -> Result<()> {
     handle.set_service_status(status(ServiceState::Stopped, exit, Duration::ZERO))?;
     outcome
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_starts_afresh_past_a_mebibyte_keeping_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("Census").join("agent.toml");
+        use std::io::Write;
+        log_file(&config).unwrap().write_all(b"first\n").unwrap();
+        log_file(&config).unwrap().write_all(b"second\n").unwrap();
+        let log = dir.path().join("Census").join("agent.log");
+        assert_eq!(std::fs::read_to_string(&log).unwrap(), "first\nsecond\n");
+        std::fs::write(&log, vec![b'x'; (1 << 20) + 1]).unwrap();
+        log_file(&config).unwrap().write_all(b"fresh\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&log).unwrap(), "fresh\n");
+        let old = dir.path().join("Census").join("agent.old.log");
+        assert_eq!(std::fs::metadata(old).unwrap().len(), (1 << 20) + 1);
+    }
+}

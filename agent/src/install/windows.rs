@@ -189,6 +189,19 @@ pub(super) fn carry_out(step: &WinStep) -> std::io::Result<()> {
     }
 }
 
+/// This process may create services (elevated, an administrator): asked
+/// before enrolling, so a plain user's attempt changes nothing.
+pub fn check_admin() -> std::io::Result<()> {
+    #[cfg(windows)]
+    {
+        super::windows_scm::check_admin()
+    }
+    #[cfg(not(windows))]
+    {
+        Ok(())
+    }
+}
+
 /// The service is registered on this machine (false elsewhere).
 pub fn service_exists() -> bool {
     #[cfg(windows)]

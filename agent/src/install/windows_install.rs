@@ -12,13 +12,14 @@
 //! ACL steps run only on Windows (`windows_scm.rs`).
 
 use super::steps::{same_file, say};
-use super::windows::{Layout, WinStep, service_exists};
+use super::windows::{Layout, WinStep, check_admin, service_exists};
 use super::*;
 
 /// Enrol, write the configuration, copy the binary, register and start
 /// the service.
 pub fn install(opts: &InstallOptions, out: &mut dyn Write) -> Result<Installed, InstallError> {
     let layout = Layout::for_root(&opts.root);
+    admin_first(&layout, opts.dry_run)?;
     let mut params = EnrollParams {
         collector: opts.collector.clone(),
         token: opts.token.clone(),
@@ -102,6 +103,18 @@ pub fn install(opts: &InstallOptions, out: &mut dyn Write) -> Result<Installed, 
     })
 }
 
+/// On this machine, refuse before anything happens unless the service
+/// manager accepts changes from this process (an elevated prompt).
+fn admin_first(layout: &Layout, dry_run: bool) -> Result<(), InstallError> {
+    if !layout.live || dry_run {
+        return Ok(());
+    }
+    check_admin().map_err(|source| InstallError::Io {
+        step: "open the service control manager for changes".into(),
+        source,
+    })
+}
+
 /// The steps after enrolment: data directory and configuration (ACL
 /// first, so the secret is never readable by others), state directory,
 /// the binary (the running service stopped first, since Windows does not
@@ -155,6 +168,7 @@ pub fn install_steps(layout: &Layout, own: &Path, config: Vec<u8>, exists: bool)
 /// directory (configuration, state, spool, log) too.
 pub fn uninstall(opts: &UninstallOptions, out: &mut dyn Write) -> Result<String, InstallError> {
     let layout = Layout::for_root(&opts.root);
+    admin_first(&layout, opts.dry_run)?;
     let agent_id = AgentConfig::load(&layout.config()).ok().map(|c| c.agent_id);
     let own = std::env::current_exe().ok();
     let running_installed = own

@@ -47,6 +47,11 @@ fn manager(access: ServiceManagerAccess) -> io::Result<ServiceManager> {
     ServiceManager::local_computer(None::<&str>, access).map_err(ws)
 }
 
+/// The service control manager lets this process create services.
+pub fn check_admin() -> io::Result<()> {
+    manager(ServiceManagerAccess::CONNECT | ServiceManagerAccess::CREATE_SERVICE).map(|_| ())
+}
+
 /// The service is registered.
 pub fn service_exists() -> bool {
     manager(ServiceManagerAccess::CONNECT)
