@@ -45,5 +45,5 @@ timeout 240 wine ./census-agent.exe collect --pretty >"$work/report.json" 2>"$wo
 
 if [ $# -ge 3 ]; then
   cp "$3" "$work/unit.exe"
-  timeout 240 wine ./unit.exe --skip install::tests:: >"$work/unit.log" 2>&1
+  timeout 240 wine ./unit.exe --skip install::tests::a_tree_is_not_the_live_machine --skip install::tests::steps_carry_out_what_they_print >"$work/unit.log" 2>&1
 fi
