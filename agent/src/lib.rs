@@ -5,7 +5,8 @@
 //! The agent never sends packets except to its collector ([`transport`]);
 //! collection itself only reads local state. [`run`] is the service loop,
 //! [`spool`] keeps what the collector has not acknowledged yet; [`enroll`]
-//! and [`install`] set an agent up (and [`install`] takes it away again).
+//! and [`install`] set an agent up (and [`install`] takes it away again);
+//! on Windows `service` runs the loop under the service control manager.
 
 pub mod config;
 pub mod enroll;
@@ -13,6 +14,8 @@ pub mod facets;
 pub mod install;
 pub mod probe;
 pub mod run;
+#[cfg(windows)]
+pub mod service;
 #[cfg(all(target_os = "linux", feature = "site-scanner"))]
 pub mod site_scan;
 pub mod spool;

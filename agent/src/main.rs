@@ -71,8 +71,11 @@ enum Command {
     /// Enrol and install the agent as a service that starts at boot: the
     /// configuration in /etc/census/agent.toml (0600), state and spool in
     /// /var/lib/census-agent, the binary in /usr/local/bin, a hardened
-    /// systemd unit running as the user census-agent. Running it again
-    /// keeps an existing enrolment with the same collector.
+    /// systemd unit running as the user census-agent. On Windows: the
+    /// configuration in %ProgramData%\Census (SYSTEM and Administrators
+    /// only), the binary in %ProgramFiles%\Census, the census-agent
+    /// service. Running it again keeps an existing enrolment with the
+    /// same collector.
     Install {
         /// The collector's URL, e.g. https://192.0.2.10:8443.
         #[arg(long)]
@@ -118,6 +121,10 @@ enum Command {
     },
     /// Show enrolment, collector, last success and the spool.
     Status,
+    /// The Windows service entry point: started by the service control
+    /// manager (as `install` registers it), runs `run` until stopped.
+    #[command(hide = true)]
+    Service,
     /// Scan this agent's site now, as the collector assigned it (a
     /// `[[site]]` naming this agent), and upload what answered.
     #[cfg(all(target_os = "linux", feature = "site-scanner"))]
@@ -126,13 +133,21 @@ enum Command {
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let config_path = cli.config.clone().unwrap_or_else(default_config_path);
+    let logs = tracing_subscriber::fmt().with_env_filter(
+        tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()),
+    );
+    #[cfg(windows)]
+    if matches!(cli.command, Command::Service) {
+        // A service has no console: its log is a file beside the config.
+        let file = census_agent::service::log_file(&config_path)
+            .with_context(|| format!("opening the log beside {}", config_path.display()))?;
+        logs.with_ansi(false)
+            .with_writer(std::sync::Mutex::new(file))
+            .init();
+        return census_agent::service::run(config_path);
+    }
+    logs.with_writer(std::io::stderr).init();
     match cli.command {
         Command::Collect { root, pretty } => collect(&root, pretty),
         Command::Enroll {
@@ -151,7 +166,22 @@ fn main() -> Result<()> {
                 state_dir: state_dir.unwrap_or_else(default_state_dir),
                 root,
             })?;
+            // The secret is in it, and %ProgramData% lets Users read:
+            // SYSTEM and Administrators only, before and after writing.
+            #[cfg(windows)]
+            let protect = || {
+                census_agent::install::protect_private(&config_path).with_context(|| {
+                    format!(
+                        "limiting {} to SYSTEM and Administrators",
+                        config_path.display()
+                    )
+                })
+            };
+            #[cfg(windows)]
+            protect()?;
             cfg.save(&config_path)?;
+            #[cfg(windows)]
+            protect()?;
             eprintln!(
                 "enrolled as {} at {}; configuration written to {}",
                 cfg.agent_id,
@@ -228,6 +258,10 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::Status => status(&config_path),
+        Command::Service => bail!(
+            "`service` is the Windows service entry point; elsewhere run `census-agent run` \
+             under the init system (`install` sets that up)"
+        ),
         #[cfg(all(target_os = "linux", feature = "site-scanner"))]
         Command::SiteScan => site_scan(&config_path),
     }

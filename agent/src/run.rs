@@ -210,8 +210,28 @@ pub fn next_wait(
 
 /// Run until SIGTERM or Ctrl-C: a cycle now, then one per interval.
 pub async fn run_forever(cfg: &AgentConfig, transport: &Transport) {
+    run_until(cfg, transport, shutdown_signal()).await
+}
+
+/// Run until `stop` resolves (a signal, or the Windows service manager's
+/// stop control): a cycle now, then one per interval. A stop during a cycle
+/// abandons it; what was spooled stays spooled, and a report delivered but
+/// not yet removed from the spool is delivered again later (report ids make
+/// that harmless).
+pub async fn run_until(
+    cfg: &AgentConfig,
+    transport: &Transport,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(stop);
     loop {
-        let outcome = cycle(cfg, transport).await;
+        let outcome = tokio::select! {
+            o = cycle(cfg, transport) => o,
+            _ = &mut stop => {
+                tracing::info!("stopping during a cycle");
+                return;
+            }
+        };
         match &outcome {
             Ok(o) => tracing::info!(
                 delivered = o.delivered,
@@ -240,7 +260,7 @@ pub async fn run_forever(cfg: &AgentConfig, transport: &Transport) {
         );
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = shutdown_signal() => {
+            _ = &mut stop => {
                 tracing::info!("stopping");
                 return;
             }

@@ -18,6 +18,7 @@ pub mod storage;
 pub mod system;
 pub mod users;
 pub mod wmi;
+pub mod wmi_thread;
 #[cfg(windows)]
 pub mod wmi_windows;
 

@@ -14,6 +14,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::Value;
 use std::collections::HashMap;
 
+pub use super::wmi_thread::{ThreadError, on_own_thread};
+
 /// One WMI instance: property name → value.
 pub type WmiRow = HashMap<String, Value>;
 
@@ -238,37 +240,8 @@ pub fn os(row: &WmiRow) -> OsInfo {
         arch: text(row, "OSArchitecture"),
         install_date: text(row, "InstallDate").and_then(|d| cim_datetime(&d)),
         support_end: None,
+        activation: None,
     }
-}
-
-/// Why [`on_own_thread`] gave no answer.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ThreadError {
-    /// No answer within the timeout; the thread is left running, detached.
-    Timeout,
-    /// The thread could not start or ended (panicked) without an answer.
-    NoAnswer,
-}
-
-/// Run `work` on a new thread and wait at most `timeout` for its answer.
-/// This is how every WMI query runs (`wmi_windows.rs`): a hung provider
-/// costs one detached thread, never the collection.
-pub fn on_own_thread<T: Send + 'static>(
-    name: &str,
-    timeout: std::time::Duration,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ThreadError> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name(name.to_string())
-        .spawn(move || {
-            let _ = tx.send(work());
-        })
-        .map_err(|_| ThreadError::NoAnswer)?;
-    rx.recv_timeout(timeout).map_err(|e| match e {
-        std::sync::mpsc::RecvTimeoutError::Timeout => ThreadError::Timeout,
-        std::sync::mpsc::RecvTimeoutError::Disconnected => ThreadError::NoAnswer,
-    })
 }
 
 /// Parse rows recorded as a JSON array of objects (tests and `--root` runs).
@@ -297,29 +270,6 @@ mod tests {
         assert_eq!(text(&r, "Missing"), None);
         assert_eq!(boolean(&r, "On"), Some(true));
         assert_eq!(uints(&r, "Types"), vec![10, 9]);
-    }
-
-    #[test]
-    fn a_hung_query_times_out_and_a_quick_one_answers() {
-        use std::time::{Duration, Instant};
-        let t = Instant::now();
-        let hung = on_own_thread("test-hung", Duration::from_millis(100), || {
-            std::thread::sleep(Duration::from_secs(30));
-            1
-        });
-        assert_eq!(hung, Err(ThreadError::Timeout));
-        assert!(
-            t.elapsed() < Duration::from_secs(5),
-            "the caller did not wait for the hang"
-        );
-        assert_eq!(
-            on_own_thread("test-quick", Duration::from_secs(5), || 7),
-            Ok(7)
-        );
-        let panicked = on_own_thread("test-panic", Duration::from_secs(5), || -> u8 {
-            panic!("provider crashed")
-        });
-        assert_eq!(panicked, Err(ThreadError::NoAnswer));
     }
 
     #[test]

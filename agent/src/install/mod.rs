@@ -1,8 +1,9 @@
 //! `census-agent install` and `uninstall`: enrol, write the configuration,
 //! put the binary in place and register the service with the init system,
 //! or take it all away again. One module per init system: [`systemd`]
-//! (Linux), [`launchd`] (macOS; [`macos`] is its install and uninstall)
-//! and [`windows`] (a text generator for issue 9, not wired yet).
+//! (Linux), [`windows`] (the service control manager; `windows_install.rs`
+//! is its install and uninstall) and [`launchd`] (macOS; [`macos`] is its
+//! install and uninstall).
 //!
 //! Everything is a list of [`Step`]s, built first and then either printed
 //! (`--dry-run`) or carried out and printed as it goes, so what a dry run
@@ -19,6 +20,11 @@ mod steps;
 pub mod systemd;
 mod uninstall;
 pub mod windows;
+mod windows_install;
+#[cfg(windows)]
+mod windows_scm;
+#[cfg(windows)]
+pub use windows_scm::{dacl_sddl, protect_private};
 
 pub use steps::{Step, run_steps};
 use steps::{same_file, say, user_exists};
@@ -141,6 +147,9 @@ fn euid() -> u32 {
 /// key), write the configuration (0600), the binary, the user entry and the
 /// unit, and start the service when systemd runs this machine.
 pub fn install(opts: &InstallOptions, out: &mut dyn Write) -> Result<Installed, InstallError> {
+    if cfg!(windows) {
+        return windows_install::install(opts, out);
+    }
     if cfg!(target_os = "macos") {
         return macos::install(opts, out);
     }

@@ -41,6 +41,8 @@ pub enum Step {
     RemoveTree { path: PathBuf, what: &'static str },
     /// Remove a directory if it is empty.
     RemoveEmptyDir { path: PathBuf },
+    /// A service or ACL step only Windows carries out.
+    Windows(super::windows::WinStep),
 }
 
 impl fmt::Display for Step {
@@ -76,6 +78,7 @@ impl fmt::Display for Step {
             Step::RemoveEmptyDir { path } => {
                 write!(f, "remove {} if empty", path.display())
             }
+            Step::Windows(s) => write!(f, "{s}"),
         }
     }
 }
@@ -170,6 +173,7 @@ pub(super) fn carry_out(step: &Step) -> Result<(), InstallError> {
             let _ = std::fs::remove_dir(path);
             Ok(())
         }
+        Step::Windows(s) => super::windows::carry_out(s).map_err(io),
     }
 }
 

@@ -9,6 +9,9 @@ use super::*;
 /// with `purge` also the configuration, state, spool and service user.
 /// Returns what the person should know next.
 pub fn uninstall(opts: &UninstallOptions, out: &mut dyn Write) -> Result<String, InstallError> {
+    if cfg!(windows) {
+        return super::windows_install::uninstall(opts, out);
+    }
     if cfg!(target_os = "macos") {
         return macos::uninstall(opts, out);
     }

@@ -69,4 +69,23 @@ pub struct OsInfo {
     /// Date after which the vendor no longer supports this release, when
     /// the OS states it (`SUPPORT_END`), as `YYYY-MM-DD`.
     pub support_end: Option<String>,
+    /// Licence activation (Windows); `null` where the OS has none or it
+    /// could not be read. Absent in reports of older agents.
+    #[serde(default)]
+    pub activation: Option<Activation>,
+}
+
+/// Whether the OS licence is activated (Windows' `SoftwareLicensingProduct`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activation {
+    /// Activated (licensed) now.
+    pub activated: bool,
+    /// `licensed`, `unlicensed`, `oob_grace`, `oot_grace`,
+    /// `non_genuine_grace`, `notification`, `extended_grace`, or
+    /// `status_<n>` for a code this agent does not know.
+    pub status: String,
+    /// The licensed product (`Windows(R), Professional edition`).
+    pub product: Option<String>,
+    /// Licence channel (`Retail`, `OEM:DM`, `Volume:MAK`, `Volume:GVLK`).
+    pub channel: Option<String>,
 }

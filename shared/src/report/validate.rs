@@ -200,6 +200,14 @@ mod tests {
     }
 
     #[test]
+    fn reports_without_the_later_optional_fields_still_validate() {
+        let mut v = serde_json::to_value(sample()).unwrap();
+        v["os"].as_object_mut().unwrap().remove("activation");
+        let r = HostReport::from_json(&serde_json::to_vec(&v).unwrap()).unwrap();
+        assert_eq!(r.os.activation, None);
+    }
+
+    #[test]
     fn unknown_fields_from_newer_minor_versions_are_accepted() {
         let mut v = serde_json::to_value(sample()).unwrap();
         v["future_field"] = 1.into();

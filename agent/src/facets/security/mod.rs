@@ -8,6 +8,7 @@ pub mod apple;
 pub mod linux;
 #[cfg(target_os = "macos")]
 pub mod macos;
+pub mod win_update;
 #[cfg(windows)]
 pub mod windows;
 pub mod wsc;

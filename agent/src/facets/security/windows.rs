@@ -1,8 +1,10 @@
 //! `security` on Windows: BitLocker per volume (`Win32_EncryptableVolume`,
 //! needs administrator rights), antivirus from Security Center
-//! (`root\SecurityCenter2`, workstations only) and the firewall profiles'
-//! `EnableFirewall` registry values. Each WMI query has its own timeout.
+//! (`root\SecurityCenter2`, workstations only), the firewall profiles'
+//! `EnableFirewall` registry values and the automatic-update policy
+//! (`win_update.rs` decides). Each WMI query has its own timeout.
 
+use super::win_update::{AU_POLICY, UpdateSettings, automatic_updates};
 use super::wsc;
 use crate::facets::wmi_windows::{TIMEOUT, query_in};
 use crate::facets::{Facet, FacetError};
@@ -34,6 +36,16 @@ impl Facet for Security {
             ("Private", value("StandardProfile")),
             ("Public", value("PublicProfile")),
         ]);
+        let au = hklm.open_subkey(AU_POLICY).ok();
+        let au_value = |name: &str| au.as_ref().and_then(|k| k.get_value::<u32, _>(name).ok());
+        r.security.automatic_updates = Some(automatic_updates(&UpdateSettings {
+            no_auto_update: au_value("NoAutoUpdate"),
+            au_options: au_value("AUOptions"),
+            service_start: hklm
+                .open_subkey("SYSTEM\\CurrentControlSet\\Services\\wuauserv")
+                .and_then(|k| k.get_value::<u32, _>("Start"))
+                .ok(),
+        }));
 
         match query_in(
             "ROOT\\SecurityCenter2",

@@ -8,6 +8,7 @@ pub mod apple;
 pub mod linux;
 #[cfg(target_os = "macos")]
 pub mod macos;
+pub mod win_volumes;
 #[cfg(windows)]
 pub mod windows;
 

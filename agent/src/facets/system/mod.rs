@@ -1,6 +1,7 @@
 //! The `system` facet: host names, operating system, boot time and
 //! virtualisation. Parsers here are portable; `linux.rs` gathers the input.
 
+pub mod activation;
 #[cfg(target_os = "linux")]
 pub mod linux;
 #[cfg(target_os = "macos")]

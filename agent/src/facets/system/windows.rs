@@ -1,12 +1,13 @@
 //! `system` on Windows: `Win32_OperatingSystem` and `Win32_ComputerSystem`
 //! (WMI), the release name and update revision from
 //! `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, and virtualisation
-//! from the firmware vendor strings. Activation state is not read: its WMI
-//! class (`SoftwareLicensingProduct`) takes seconds to answer.
+//! from the firmware vendor strings; activation from
+//! `SoftwareLicensingProduct` (`activation.rs` decides), which takes
+//! seconds to answer and so has its own longer timeout.
 
 use super::virt::{VirtEvidence, detect};
 use crate::facets::wmi::{self, text};
-use crate::facets::wmi_windows::rows_or_error;
+use crate::facets::wmi_windows::{query_in, rows_or_error};
 use crate::facets::{Facet, FacetError};
 use crate::probe::Probe;
 use census_shared::HostReport;
@@ -15,6 +16,10 @@ use winreg::enums::HKEY_LOCAL_MACHINE;
 
 /// The Windows `system` facet.
 pub struct System;
+
+/// How long the licensing query may take: it is slow everywhere, and
+/// minutes on a busy machine are not unheard of.
+pub const ACTIVATION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Facet for System {
     fn name(&self) -> &'static str {
@@ -71,6 +76,14 @@ impl Facet for System {
         {
             r.host.fqdn = r.host.hostname.as_ref().map(|h| format!("{h}.{domain}"));
             r.host.domain = Some(domain.to_ascii_lowercase());
+        }
+        match query_in(
+            "ROOT\\CIMV2",
+            "SELECT * FROM SoftwareLicensingProduct WHERE PartialProductKey IS NOT NULL",
+            ACTIVATION_TIMEOUT,
+        ) {
+            Ok(rows) => r.os.activation = super::activation::activation(&rows),
+            Err(e) => r.error("system", format!("activation state unknown: {e}")),
         }
         let mut dmi: Vec<String> = Vec::new();
         if let Some(c) = cs {

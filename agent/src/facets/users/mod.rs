@@ -7,6 +7,7 @@ pub mod apple;
 pub mod linux;
 #[cfg(target_os = "macos")]
 pub mod macos;
+pub mod win_accounts;
 #[cfg(windows)]
 pub mod windows;
 pub mod wtmp;
