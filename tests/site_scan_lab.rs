@@ -161,7 +161,9 @@ fn a_site_agent_scans_its_subnet_at_layer_2_for_a_collector_behind_a_router() {
     // Its vendor is the OUI registry's (the collector's, when the agent's
     // engine has none).
     assert!(
-        unknown["vendor"]["value"].as_str().is_some_and(|v| !v.is_empty()),
+        unknown["vendor"]["value"]
+            .as_str()
+            .is_some_and(|v| !v.is_empty()),
         "{unknown:#}"
     );
     let stored = list.len();

@@ -246,7 +246,7 @@ pub async fn run_until(
         if outcome.is_ok() {
             tokio::select! {
                 _ = crate::site_scan::when_due(cfg, transport) => {}
-                _ = shutdown_signal() => {
+                _ = &mut stop => {
                     tracing::info!("stopping during a site scan");
                     return;
                 }

@@ -11,7 +11,7 @@
 //! here on any OS (so a dry run is unit-tested on Linux); the service and
 //! ACL steps run only on Windows (`windows_scm.rs`).
 
-use super::steps::{same_file, say};
+use super::steps::same_file;
 use super::windows::{Layout, WinStep, check_admin, service_exists};
 use super::*;
 
@@ -20,60 +20,9 @@ use super::*;
 pub fn install(opts: &InstallOptions, out: &mut dyn Write) -> Result<Installed, InstallError> {
     let layout = Layout::for_root(&opts.root);
     admin_first(&layout, opts.dry_run)?;
-    let mut params = EnrollParams {
-        collector: opts.collector.clone(),
-        token: opts.token.clone(),
-        fingerprint: opts.fingerprint.clone(),
-        interval: opts.interval.clone().unwrap_or_else(|| "24h".into()),
-        state_dir: layout.service_state_dir().into(),
-        root: "/".into(),
-    };
-    let pin = params.check()?;
     let config_path = layout.config();
-    let existing = AgentConfig::load(&config_path).ok().filter(|c| {
-        c.collector == params.collector_url()
-            && census_shared::pin::parse_fingerprint(&c.fingerprint) == Some(pin)
-    });
-    let announce = |s: &Step, out: &mut dyn Write| {
-        if opts.dry_run {
-            writeln!(out, "would {s}").map_err(InstallError::Output)
-        } else {
-            say(out, s)
-        }
-    };
-
     // Enrolment first: a refused token leaves no trace on the machine.
-    let cfg = match existing {
-        Some(mut cfg) => {
-            announce(
-                &Step::KeepEnrolment {
-                    agent_id: cfg.agent_id.clone(),
-                    config: config_path.clone(),
-                },
-                out,
-            )?;
-            if let Some(i) = &opts.interval {
-                cfg.interval = i.clone();
-            }
-            Some(cfg)
-        }
-        None => {
-            announce(
-                &Step::Enrol {
-                    collector: params.collector_url(),
-                },
-                out,
-            )?;
-            if opts.dry_run {
-                None
-            } else {
-                params.interval = opts.interval.clone().unwrap_or_else(|| "24h".into());
-                let cfg = crate::enroll::enroll(&params)?;
-                writeln!(out, "  enrolled as {}", cfg.agent_id).map_err(InstallError::Output)?;
-                Some(cfg)
-            }
-        }
-    };
+    let cfg = enrol_or_keep(opts, &config_path, &layout.service_state_dir(), out)?;
     let agent_id = cfg.as_ref().map(|c| c.agent_id.clone());
     let config_bytes = cfg
         .as_ref()
