@@ -135,7 +135,14 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     let config_path = cli.config.clone().unwrap_or_else(default_config_path);
     let logs = tracing_subscriber::fmt().with_env_filter(
-        tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| "info".into()),
+        // The SNMP library logs every unanswered request as an error; a
+        // site scan expects most hosts not to answer SNMP.
+        tracing_subscriber::EnvFilter::try_new(if cli.log.contains("async_snmp") {
+            cli.log.clone()
+        } else {
+            format!("{},async_snmp=off", cli.log)
+        })
+        .unwrap_or_else(|_| "info".into()),
     );
     #[cfg(windows)]
     if matches!(cli.command, Command::Service) {
