@@ -648,21 +648,34 @@ fn sessions_need_the_form_token_to_change_anything_and_end_at_logout(backend: Ba
         };
         assert_eq!(check(second.clone()).await, (200, 200, None));
         let value = second.split_once('=').unwrap().1;
-        let db = sqlx::SqlitePool::connect(&format!(
-            "sqlite://{}",
-            c.data_dir.join("census.db").display()
-        ))
-        .await
-        .unwrap();
-        let aged = sqlx::query(
-            "UPDATE sessions SET expires_at = '2000-01-01 00:00:00+00:00' WHERE id_hash = ?",
-        )
-        .bind(census_collector::secrets::hash(value))
-        .execute(&db)
-        .await
-        .unwrap();
-        assert_eq!(aged.rows_affected(), 1);
-        db.close().await;
+        let hash = census_collector::secrets::hash(value);
+        let past = "2000-01-01 00:00:00+00:00";
+        let aged = match &backend {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}", c.data_dir.join("census.db").display());
+                let db = sqlx::SqlitePool::connect(&url).await.unwrap();
+                let r = sqlx::query("UPDATE sessions SET expires_at = ? WHERE id_hash = ?")
+                    .bind(past)
+                    .bind(&hash)
+                    .execute(&db)
+                    .await
+                    .unwrap();
+                db.close().await;
+                r.rows_affected()
+            }
+            Backend::Postgres(pg) => {
+                let db = sqlx::PgPool::connect(&pg.url).await.unwrap();
+                let r = sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id_hash = $2")
+                    .bind(past)
+                    .bind(&hash)
+                    .execute(&db)
+                    .await
+                    .unwrap();
+                db.close().await;
+                r.rows_affected()
+            }
+        };
+        assert_eq!(aged, 1);
         let (api, page, location) = check(second).await;
         assert_eq!((api, page), (401, 303));
         assert!(location.unwrap().starts_with("/login"));
