@@ -17,6 +17,7 @@ mod batch;
 pub mod migrate;
 pub mod open;
 pub mod postgres;
+mod rows;
 pub mod sqlite;
 
 pub use admin::AdminStore;

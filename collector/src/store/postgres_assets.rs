@@ -13,9 +13,7 @@
 use super::{PgStore, locks, text};
 use crate::merge::{Decision, KeyAssignment, Observation, Previous, Resolution};
 use crate::store::{AssetStore, StoreError, StoreFuture, parse_ts, ts};
-use census_shared::HostReport;
 use census_shared::asset::{Asset, AssetId, Event, IdentityKey, MergeExplanation};
-use census_shared::observation::ScanObservation;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Row};
 
@@ -51,17 +49,8 @@ impl PgStore {
             let id: String = row.try_get("report_id")?;
             let agent: String = row.try_get("agent_id")?;
             let json: String = row.try_get("report_json")?;
-            let mut report: HostReport = match serde_json::from_str(&json) {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::warn!(report = %id, "stored report not used for assets: {e}");
-                    continue;
-                }
-            };
-            // The snapshot keeps the first report with this content; the
-            // time is the latest report's.
-            report.collected_at = time(row.try_get("collected_at")?)?;
-            out.push(Observation::agent(&format!("report:{id}"), &agent, report));
+            let at = time(row.try_get("collected_at")?)?;
+            out.extend(super::rows::report_observation(&id, &agent, &json, at));
         }
         let scans = sqlx::query(
             "SELECT o.id, o.scan_id, o.observation FROM scan_observations o WHERE o.id IN \
@@ -74,14 +63,11 @@ impl PgStore {
         for row in scans {
             let id: i64 = row.try_get("id")?;
             let json: String = row.try_get("observation")?;
-            match serde_json::from_str::<ScanObservation>(&json) {
-                Ok(o) => out.push(Observation::scan(
-                    &format!("scan:{id}"),
-                    row.try_get("scan_id")?,
-                    o,
-                )),
-                Err(e) => tracing::warn!(observation = id, "stored scan row not used: {e}"),
-            }
+            out.extend(super::rows::scan_observation(
+                id,
+                row.try_get("scan_id")?,
+                &json,
+            ));
         }
         Ok(out)
     }
