@@ -87,14 +87,11 @@ pub struct TokenInfo {
 impl TokenInfo {
     /// `active`, `revoked`, `expired` or `used up`, at `now`.
     pub fn state(&self, now: DateTime<Utc>) -> &'static str {
-        if self.revoked_at.is_some() {
-            "revoked"
-        } else if self.expires_at.is_some_and(|e| e <= now) {
-            "expired"
-        } else if self.uses_left.is_some_and(|u| u <= 0) {
-            "used up"
-        } else {
-            "active"
+        match TokenRefusal::of(self.revoked_at, self.expires_at, self.uses_left, now) {
+            Some(TokenRefusal::Revoked) => "revoked",
+            Some(TokenRefusal::Expired(_)) => "expired",
+            Some(TokenRefusal::UsedUp) => "used up",
+            _ => "active",
         }
     }
 }
@@ -128,6 +125,27 @@ pub enum TokenRefusal {
         "this enrolment token has been used up: create one with more uses (`token create --uses N`)"
     )]
     UsedUp,
+}
+
+impl TokenRefusal {
+    /// Why a stored token cannot enrol an agent at `now`, if it cannot
+    /// (every backend's enrolment asks this, in this order).
+    pub fn of(
+        revoked_at: Option<DateTime<Utc>>,
+        expires_at: Option<DateTime<Utc>>,
+        uses_left: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Option<TokenRefusal> {
+        if revoked_at.is_some() {
+            Some(TokenRefusal::Revoked)
+        } else if let Some(exp) = expires_at.filter(|e| *e <= now) {
+            Some(TokenRefusal::Expired(exp))
+        } else if uses_left.is_some_and(|u| u <= 0) {
+            Some(TokenRefusal::UsedUp)
+        } else {
+            None
+        }
+    }
 }
 
 /// An enrolled agent.

@@ -31,15 +31,13 @@ impl PgStore {
             return Ok(Err(TokenRefusal::Unknown));
         };
         let token_id: i64 = row.try_get("id")?;
-        let uses_left: Option<i64> = row.try_get("uses_left")?;
-        if parse_ts(row.try_get("revoked_at")?)?.is_some() {
-            return Ok(Err(TokenRefusal::Revoked));
-        }
-        if let Some(exp) = parse_ts(row.try_get("expires_at")?)?.filter(|e| *e <= now) {
-            return Ok(Err(TokenRefusal::Expired(exp)));
-        }
-        if uses_left.is_some_and(|u| u <= 0) {
-            return Ok(Err(TokenRefusal::UsedUp));
+        if let Some(refusal) = TokenRefusal::of(
+            parse_ts(row.try_get("revoked_at")?)?,
+            parse_ts(row.try_get("expires_at")?)?,
+            row.try_get("uses_left")?,
+            now,
+        ) {
+            return Ok(Err(refusal));
         }
         sqlx::query(
             "UPDATE enrollment_tokens SET uses = uses + 1, uses_left = uses_left - 1 WHERE id = $1",
