@@ -16,6 +16,9 @@ set -euo pipefail
 work=$1
 here=$(cd "$(dirname "$0")" && pwd)
 : "${WINEPREFIX:?export WINEPREFIX (and the rest, see above) first}"
+# Say which step failed, and what wineboot said, rather than failing
+# silently (the caller shows this script's stderr).
+trap 'echo "prefix.sh: \"$BASH_COMMAND\" failed with exit code $?; wineboot said:" >&2; cat "$work/wineboot.log" >&2 2>/dev/null || true' ERR
 
 x86_64-w64-mingw32-gcc -shared -O2 -o "$work/bcryptprimitives.dll" "$here/prng_shim.c" -ladvapi32
 timeout 240 wineboot -i >"$work/wineboot.log" 2>&1
